@@ -1,0 +1,82 @@
+import { Router } from 'express';
+import { createApiKey, createApiKeyInput } from '../commands/createApiKey';
+import { createEnvironment, createEnvironmentInput } from '../commands/createEnvironment';
+import { findEnvironment } from '../commands/findEnvironment';
+import { listApiKeys } from '../commands/listApiKeys';
+import { listEnvironments } from '../commands/listEnvironments';
+import { revokeApiKey } from '../commands/revokeApiKey';
+import { updateEnvironment, updateEnvironmentInput } from '../commands/updateEnvironment';
+import { presentApiKey } from '../presenters/apiKey';
+import { presentEnvironment } from '../presenters/environment';
+import { listParams, parseInput } from '../validation';
+import { AdminDeps } from './deps';
+import { route, runCommand } from './edge';
+
+/** /api/v1/environments and their API keys. */
+export function environmentsRoutes(deps: AdminDeps): Router {
+  const r = Router();
+
+  r.post(
+    '/environments',
+    route(async (req, res) => {
+      const input = parseInput(createEnvironmentInput, req.body);
+      const env = await runCommand(deps, req, (ctx) => createEnvironment(ctx, input));
+      res.status(201).json(presentEnvironment(env));
+    }),
+  );
+
+  r.get(
+    '/environments',
+    route(async (req, res) => {
+      const params = parseInput(listParams.strict(), req.query);
+      const page = await runCommand(deps, req, (ctx) => listEnvironments(ctx, params));
+      res.json({ data: page.rows.map(presentEnvironment), list_metadata: { after: page.after } });
+    }),
+  );
+
+  r.get(
+    '/environments/:id',
+    route(async (req, res) => {
+      const env = await runCommand(deps, req, (ctx) => findEnvironment(ctx, req.params.id));
+      res.json(presentEnvironment(env));
+    }),
+  );
+
+  r.patch(
+    '/environments/:id',
+    route(async (req, res) => {
+      const input = parseInput(updateEnvironmentInput, req.body);
+      const env = await runCommand(deps, req, (ctx) => updateEnvironment(ctx, req.params.id, input));
+      res.json(presentEnvironment(env));
+    }),
+  );
+
+  r.post(
+    '/environments/:id/api-keys',
+    route(async (req, res) => {
+      const input = parseInput(createApiKeyInput, req.body ?? {});
+      const { apiKey, secret } = await runCommand(deps, req, (ctx) => createApiKey(ctx, req.params.id, input));
+      res.status(201).json({ ...presentApiKey(apiKey), key: secret });
+    }),
+  );
+
+  r.get(
+    '/environments/:id/api-keys',
+    route(async (req, res) => {
+      const params = parseInput(listParams.strict(), req.query);
+      const page = await runCommand(deps, req, (ctx) => listApiKeys(ctx, req.params.id, params));
+      res.json({ data: page.rows.map(presentApiKey), list_metadata: { after: page.after } });
+    }),
+  );
+
+  r.delete(
+    '/environments/:id/api-keys/:keyId',
+    route(async (req, res) => {
+      const key = await runCommand(deps, req, (ctx) => revokeApiKey(ctx, req.params.id, req.params.keyId));
+      res.json(presentApiKey(key));
+    }),
+  );
+
+  return r;
+}
+

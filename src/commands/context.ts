@@ -1,0 +1,39 @@
+import { EntityManager } from 'typeorm';
+import { notFound } from '../errors';
+
+/** Who is acting: the operator's admin key, an environment's API key, or someone at the CLI. */
+export type Actor =
+  | { kind: 'admin'; keyId: string | null }
+  | { kind: 'environment'; keyId: string; environmentId: string }
+  | { kind: 'cli'; user: string };
+
+/** What every command receives: the open transaction and the actor. */
+export type CommandContext = {
+  manager: EntityManager;
+  actor: Actor;
+};
+
+/** The actor as written in the audit log, e.g. `admin_key:key_01…` or `cli:root`. */
+export function actorLabel(actor: Actor): string {
+  switch (actor.kind) {
+    case 'admin':
+      return actor.keyId ? `admin_key:${actor.keyId}` : 'admin_key:ADMIN_API_KEY';
+    case 'environment':
+      return `api_key:${actor.keyId}`;
+    case 'cli':
+      return `cli:${actor.user}`;
+  }
+}
+
+/** True for the operator (admin key or CLI), who may act on every environment. */
+export function isOperator(actor: Actor): boolean {
+  return actor.kind !== 'environment';
+}
+
+/**
+ * Throws not_found when the actor may not see the environment, so another tenant's
+ * ids are indistinguishable from ids that do not exist.
+ */
+export function assertCanAccessEnvironment(actor: Actor, environmentId: string, what = 'Environment'): void {
+  if (actor.kind === 'environment' && actor.environmentId !== environmentId) throw notFound(what);
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { recordAudit } from '../audit/recordAudit';
+import { Directory, PROVIDERS } from '../entities/Directory';
+import { recordEvent } from '../events/recordEvent';
+import { newId } from '../ids';
+import { nameField } from '../validation';
+import { CommandContext } from './context';
+import { findEnvironment } from './findEnvironment';
+import { issueDirectoryToken } from './issueDirectoryToken';
+import { directoryEventData } from './directoryEventData';
+
+// A bare DNS name (RFC 1035 labels), lower-cased so comparisons with email domains are exact.
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name like example.com');
+
+export const domainsField = z
+  .array(domain)
+  .max(100)
+  .transform((d) => [...new Set(d)]);
+
+export const createDirectoryInput = z
+  .object({
+    environment_id: z.string().min(1),
+    name: nameField,
+    provider: z.enum(PROVIDERS),
+    organization_name: nameField,
+    domains: domainsField.default([]),
+  })
+  .strict();
+
+/** Creates a directory and its first SCIM token; the token is returned here only. */
+export async function createDirectory(
+  ctx: CommandContext,
+  input: z.infer<typeof createDirectoryInput>,
+): Promise<{ directory: Directory; bearerToken: string }> {
+  await findEnvironment(ctx, input.environment_id);
+  const id = newId('directory');
+  await ctx.manager.insert(Directory, {
+    id,
+    environmentId: input.environment_id,
+    name: input.name,
+    provider: input.provider,
+    organizationName: input.organization_name,
+    domains: input.domains,
+  });
+  const { secret } = await issueDirectoryToken(ctx, id);
+  const directory = await ctx.manager.findOneByOrFail(Directory, { id });
+  await recordEvent(ctx, {
+    type: 'directory.activated',
+    environmentId: directory.environmentId,
+    directoryId: id,
+    data: directoryEventData(directory),
+  });
+  await recordAudit(ctx, {
+    environmentId: directory.environmentId,
+    action: 'directory.created',
+    targetType: 'directory',
+    targetId: id,
+    details: { name: directory.name, provider: directory.provider },
+  });
+  return { directory, bearerToken: secret };
+}

@@ -1,0 +1,11 @@
+import { Environment } from '../entities/Environment';
+import { PageParams, checkCursor, pageById } from '../db/pagination';
+import { CommandContext } from './context';
+
+/** Lists the environments the actor may see, oldest first. */
+export async function listEnvironments(ctx: CommandContext, params: PageParams) {
+  checkCursor(params.after, /^env_[0-9A-Z]{26}$/);
+  const qb = ctx.manager.createQueryBuilder(Environment, 'e');
+  if (ctx.actor.kind === 'environment') qb.where('e.id = :id', { id: ctx.actor.environmentId });
+  return pageById(qb, 'e', params);
+}

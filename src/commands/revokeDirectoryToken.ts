@@ -1,0 +1,26 @@
+import { recordAudit } from '../audit/recordAudit';
+import { DirectoryToken } from '../entities/DirectoryToken';
+import { notFound } from '../errors';
+import { CommandContext } from './context';
+import { findDirectory } from './findDirectory';
+
+/** Revokes one SCIM token at once. Revoking a revoked token is a no-op. */
+export async function revokeDirectoryToken(
+  ctx: CommandContext,
+  directoryId: string,
+  tokenId: string,
+): Promise<DirectoryToken> {
+  const directory = await findDirectory(ctx, directoryId, { lock: true });
+  const token = await ctx.manager.findOneBy(DirectoryToken, { id: tokenId, directoryId });
+  if (!token) throw notFound('Token');
+  if (token.revokedAt) return token;
+  await ctx.manager.update(DirectoryToken, { id: tokenId }, { revokedAt: () => 'now()' });
+  await recordAudit(ctx, {
+    environmentId: directory.environmentId,
+    action: 'directory.token_revoked',
+    targetType: 'scim_token',
+    targetId: tokenId,
+    details: { directory_id: directoryId },
+  });
+  return ctx.manager.findOneByOrFail(DirectoryToken, { id: tokenId });
+}

@@ -1,0 +1,32 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { invalidRequest } from '../errors';
+
+/** The admin API's list shape, shared by every list route (RFC-free; cursor paging). */
+export type Page<T> = { data: T[]; list_metadata: { after: string | null } };
+
+export type PageParams = { limit: number; after?: string };
+
+/**
+ * Pages a query by its text id column (ids are ULID-based, so id order is creation
+ * order). Fetches one extra row to know whether a next page exists.
+ */
+export async function pageById<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  alias: string,
+  params: PageParams,
+): Promise<{ rows: E[]; after: string | null }> {
+  if (params.after !== undefined) qb.andWhere(`${alias}.id > :after`, { after: params.after });
+  const rows = await qb
+    .orderBy(`${alias}.id`, 'ASC')
+    .limit(params.limit + 1)
+    .getMany();
+  const more = rows.length > params.limit;
+  const page = more ? rows.slice(0, params.limit) : rows;
+  return { rows: page, after: more ? (page[page.length - 1] as unknown as { id: string }).id : null };
+}
+
+/** Validates an `after` cursor against the id shape of the listed kind. */
+export function checkCursor(after: string | undefined, pattern: RegExp): string | undefined {
+  if (after !== undefined && !pattern.test(after)) throw invalidRequest('after is not a valid cursor');
+  return after;
+}

@@ -1,0 +1,39 @@
+import { ApiKey } from '../entities/ApiKey';
+import { AuditEntry } from '../entities/AuditEntry';
+import { Directory } from '../entities/Directory';
+import { DirectoryToken } from '../entities/DirectoryToken';
+import { Environment } from '../entities/Environment';
+import { Event } from '../entities/Event';
+import { ScimGroup } from '../entities/ScimGroup';
+import { ScimGroupMember } from '../entities/ScimGroupMember';
+import { ScimUser } from '../entities/ScimUser';
+import { CreateEnvironmentsAndDirectories1763800000000 } from '../../migrations/1763800000000-CreateEnvironmentsAndDirectories';
+import { CreateCredentials1763800000001 } from '../../migrations/1763800000001-CreateCredentials';
+import { CreateScimResources1763800000002 } from '../../migrations/1763800000002-CreateScimResources';
+import { CreateEvents1763800000003 } from '../../migrations/1763800000003-CreateEvents';
+import { CreateAuditLog1763800000004 } from '../../migrations/1763800000004-CreateAuditLog';
+
+/**
+ * Entities and migrations listed explicitly (not globbed) so the same list works from
+ * compiled JavaScript and from the TypeScript sources under test. Append new
+ * migrations at the end; never edit one that has landed.
+ */
+export const entities = [
+  Environment,
+  Directory,
+  DirectoryToken,
+  ApiKey,
+  ScimUser,
+  ScimGroup,
+  ScimGroupMember,
+  Event,
+  AuditEntry,
+];
+
+export const migrations = [
+  CreateEnvironmentsAndDirectories1763800000000,
+  CreateCredentials1763800000001,
+  CreateScimResources1763800000002,
+  CreateEvents1763800000003,
+  CreateAuditLog1763800000004,
+];

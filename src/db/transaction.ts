@@ -1,0 +1,9 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs `fn` in one database transaction. Only the edges (routes, SCIM handlers, CLI
+ * commands, worker jobs) call this; commands receive the manager through their ctx.
+ */
+export function inTransaction<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return ds.transaction('READ COMMITTED', fn);
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The outbox: one row per directory change, inserted in the same transaction as the
+ * change. `seq` orders events; `txid` lets readers avoid handing out a cursor past a
+ * transaction that has not committed yet.
+ */
+@Entity({ name: 'events' })
+export class Event {
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ type: 'bigint', insert: false, update: false })
+  seq: string;
+
+  @Column({ name: 'environment_id', type: 'text' })
+  environmentId: string;
+
+  @Column({ name: 'directory_id', type: 'text', nullable: true })
+  directoryId: string | null;
+
+  @Column({ type: 'text' })
+  type: string;
+
+  @Column({ type: 'jsonb' })
+  data: unknown;
+
+  @Column({ name: 'previous_attributes', type: 'jsonb', nullable: true })
+  previousAttributes: unknown;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}

@@ -1,0 +1,32 @@
+import { CommandContext } from '../commands/context';
+import { newId } from '../ids';
+import { EventType } from './eventTypes';
+
+export type EventInput = {
+  type: EventType;
+  environmentId: string;
+  directoryId: string | null;
+  data: unknown;
+  previousAttributes?: Record<string, unknown>;
+};
+
+/**
+ * Appends an event to the outbox inside the caller's transaction, so a committed
+ * change always has its event and a rolled-back one never does.
+ */
+export async function recordEvent(ctx: CommandContext, input: EventInput): Promise<string> {
+  const id = newId('event');
+  await ctx.manager.query(
+    `INSERT INTO events (id, environment_id, directory_id, type, data, previous_attributes)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      id,
+      input.environmentId,
+      input.directoryId,
+      input.type,
+      JSON.stringify(input.data),
+      input.previousAttributes === undefined ? null : JSON.stringify(input.previousAttributes),
+    ],
+  );
+  return id;
+}

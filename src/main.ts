@@ -1,0 +1,69 @@
+import http from 'node:http';
+import { buildApp } from './app';
+import { ensureAdminKey } from './auth/ensureAdminKey';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/open';
+import { createLogger } from './http/logger';
+
+/**
+ * Process entry: validate config, open (or start) the database, apply migrations,
+ * serve, and shut down gracefully on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config, { migrate: true, log: (line) => logger.debug({ postgres: line }) });
+  logger.info({ embedded: db.embedded }, 'database ready, migrations applied');
+
+  const app = buildApp({ dataSource: db.dataSource, config, logger });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await announce(db.dataSource, config.publicUrl, config.adminApiKey !== undefined);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+// Printed once to stdout, outside the JSON log: what the operator needs next.
+async function announce(ds: import('typeorm').DataSource, publicUrl: string, keyConfigured: boolean) {
+  const lines = [`dsync is listening on ${publicUrl}`, `  admin API:     ${publicUrl}/api/v1`, `  API reference: ${publicUrl}/docs`];
+  if (!keyConfigured) {
+    const key = await ensureAdminKey(ds);
+    if (key.created) {
+      lines.push(`  admin key (shown once; store it now): ${key.created}`);
+    } else {
+      lines.push(`  admin key: ${key.prefix}… (generated earlier; set ADMIN_API_KEY or run \`dsync admin-key rotate\`)`);
+    }
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`dsync failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
