@@ -5,7 +5,8 @@ import { notFound } from '../errors';
 export type Actor =
   | { kind: 'admin'; keyId: string | null }
   | { kind: 'environment'; keyId: string; environmentId: string }
-  | { kind: 'cli'; user: string };
+  | { kind: 'cli'; user: string }
+  | { kind: 'scim'; directoryId: string; environmentId: string };
 
 /** What every command receives: the open transaction and the actor. */
 export type CommandContext = {
@@ -22,12 +23,14 @@ export function actorLabel(actor: Actor): string {
       return `api_key:${actor.keyId}`;
     case 'cli':
       return `cli:${actor.user}`;
+    case 'scim':
+      return `scim:${actor.directoryId}`;
   }
 }
 
 /** True for the operator (admin key or CLI), who may act on every environment. */
 export function isOperator(actor: Actor): boolean {
-  return actor.kind !== 'environment';
+  return actor.kind === 'admin' || actor.kind === 'cli';
 }
 
 /**
@@ -35,5 +38,7 @@ export function isOperator(actor: Actor): boolean {
  * ids are indistinguishable from ids that do not exist.
  */
 export function assertCanAccessEnvironment(actor: Actor, environmentId: string, what = 'Environment'): void {
-  if (actor.kind === 'environment' && actor.environmentId !== environmentId) throw notFound(what);
+  if ((actor.kind === 'environment' || actor.kind === 'scim') && actor.environmentId !== environmentId) {
+    throw notFound(what);
+  }
 }
