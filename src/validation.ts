@@ -16,8 +16,16 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
   throw invalidRequest(`${first.field}: ${first.message}`, { errors: problems });
 }
 
-/** A human-entered name: trimmed, 1–200 characters. */
-export const nameField = z.string().trim().min(1).max(200);
+/**
+ * A human-entered name: trimmed, 1–200 characters. PostgreSQL text cannot hold
+ * U+0000, so it is refused here rather than failing the insert.
+ */
+export const nameField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 /** The admin API's `limit` and `after` list parameters. */
 export const listParams = z.object({

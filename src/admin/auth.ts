@@ -23,6 +23,9 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
   );
   const initialize = passport.initialize();
   return (req: Request, res: Response, next: NextFunction) => {
+    // Only the header counts: RFC 6750 §2.3 query tokens end up in logs and proxy
+    // histories, and passport-http-bearer would otherwise accept `?access_token=`.
+    if (!req.headers.authorization) return next(new AppError('unauthorized', 'Missing or invalid API key'));
     initialize(req, res, () => {
       passport.authenticate('admin-key', { session: false }, (err: unknown, actor: Actor | false) => {
         if (err) return next(err);

@@ -33,12 +33,16 @@ export function isOperator(actor: Actor): boolean {
   return actor.kind === 'admin' || actor.kind === 'cli';
 }
 
+/** The one environment a non-operator actor is confined to, or undefined for the operator. */
+export function confinedEnvironment(actor: Actor): string | undefined {
+  return actor.kind === 'environment' || actor.kind === 'scim' ? actor.environmentId : undefined;
+}
+
 /**
  * Throws not_found when the actor may not see the environment, so another tenant's
  * ids are indistinguishable from ids that do not exist.
  */
 export function assertCanAccessEnvironment(actor: Actor, environmentId: string, what = 'Environment'): void {
-  if ((actor.kind === 'environment' || actor.kind === 'scim') && actor.environmentId !== environmentId) {
-    throw notFound(what);
-  }
+  const confined = confinedEnvironment(actor);
+  if (confined !== undefined && confined !== environmentId) throw notFound(what);
 }

@@ -46,7 +46,7 @@ export async function createDirectory(
     organizationName: input.organization_name,
     domains: input.domains,
   });
-  const { secret } = await issueDirectoryToken(ctx, id);
+  const { token, secret } = await issueDirectoryToken(ctx, id);
   const directory = await ctx.manager.findOneByOrFail(Directory, { id });
   await recordEvent(ctx, {
     type: 'directory.activated',
@@ -60,6 +60,14 @@ export async function createDirectory(
     targetType: 'directory',
     targetId: id,
     details: { name: directory.name, provider: directory.provider },
+  });
+  // Like a rotation, the first token gets its own entry, so every token's issue and revocation are on record.
+  await recordAudit(ctx, {
+    environmentId: directory.environmentId,
+    action: 'directory.token_created',
+    targetType: 'scim_token',
+    targetId: token.id,
+    details: { directory_id: id },
   });
   return { directory, bearerToken: secret };
 }

@@ -1,6 +1,6 @@
 import { Directory } from '../entities/Directory';
 import { PageParams, checkCursor, pageById } from '../db/pagination';
-import { CommandContext } from './context';
+import { CommandContext, confinedEnvironment } from './context';
 import { findEnvironment } from './findEnvironment';
 
 /** Lists directories the actor may see, optionally of one environment, oldest first. */
@@ -11,6 +11,7 @@ export async function listDirectories(ctx: CommandContext, params: PageParams & 
     await findEnvironment(ctx, params.environmentId);
     qb.andWhere('d.environment_id = :env', { env: params.environmentId });
   }
-  if (ctx.actor.kind === 'environment') qb.andWhere('d.environment_id = :own', { own: ctx.actor.environmentId });
+  const confined = confinedEnvironment(ctx.actor);
+  if (confined !== undefined) qb.andWhere('d.environment_id = :own', { own: confined });
   return pageById(qb, 'd', params);
 }

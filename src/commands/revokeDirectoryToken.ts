@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/recordAudit';
 import { DirectoryToken } from '../entities/DirectoryToken';
 import { notFound } from '../errors';
+import { isId } from '../ids';
 import { CommandContext } from './context';
 import { findDirectory } from './findDirectory';
 
@@ -11,6 +12,8 @@ export async function revokeDirectoryToken(
   tokenId: string,
 ): Promise<DirectoryToken> {
   const directory = await findDirectory(ctx, directoryId, { lock: true });
+  // Checked before SQL: a malformed id (a NUL byte, say) is simply not found.
+  if (!isId('scim_token', tokenId)) throw notFound('Token');
   const token = await ctx.manager.findOneBy(DirectoryToken, { id: tokenId, directoryId });
   if (!token) throw notFound('Token');
   if (token.revokedAt) return token;

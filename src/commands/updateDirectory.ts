@@ -11,7 +11,7 @@ export const updateDirectoryInput = z
     name: nameField,
     organization_name: nameField,
     domains: domainsField,
-    // A disabled directory refuses SCIM requests (401) until enabled again; its data is kept.
+    // A disabled directory refuses SCIM requests (403) until enabled again; its data is kept.
     state: z.enum(DIRECTORY_STATES),
   })
   .partial()

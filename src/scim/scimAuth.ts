@@ -22,15 +22,17 @@ export function scimAuth(dataSource: DataSource): RequestHandler {
     }),
   );
   const initialize = passport.initialize();
+  const refuse = (res: Response) => {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="dsync-scim"');
+    res.status(401).type('application/scim+json').send(scimErrorBody(401, 'Missing or invalid bearer token'));
+  };
   return (req: Request, res: Response, next: NextFunction) => {
+    // Only the Authorization header counts: query tokens (RFC 6750 §2.3) leak into logs.
+    if (!req.headers.authorization) return refuse(res);
     initialize(req, res, () => {
       passport.authenticate('scim-token', { session: false }, (err: unknown, tenant: ScimTenant | false) => {
         if (err) return next(err);
-        if (!tenant) {
-          res.setHeader('WWW-Authenticate', 'Bearer realm="dsync-scim"');
-          res.status(401).type('application/scim+json').send(scimErrorBody(401, 'Missing or invalid bearer token'));
-          return;
-        }
+        if (!tenant) return refuse(res);
         if (tenant.state !== 'active') {
           res.status(403).type('application/scim+json').send(scimErrorBody(403, 'This directory is disabled'));
           return;
