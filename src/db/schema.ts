@@ -12,6 +12,7 @@ import { CreateCredentials1763800000001 } from '../../migrations/1763800000001-C
 import { CreateScimResources1763800000002 } from '../../migrations/1763800000002-CreateScimResources';
 import { CreateEvents1763800000003 } from '../../migrations/1763800000003-CreateEvents';
 import { CreateAuditLog1763800000004 } from '../../migrations/1763800000004-CreateAuditLog';
+import { ScimListingOrder1763800000005 } from '../../migrations/1763800000005-ScimListingOrder';
 
 /**
  * Entities and migrations listed explicitly (not globbed) so the same list works from
@@ -36,4 +37,5 @@ export const migrations = [
   CreateScimResources1763800000002,
   CreateEvents1763800000003,
   CreateAuditLog1763800000004,
+  ScimListingOrder1763800000005,
 ];
