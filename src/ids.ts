@@ -12,7 +12,8 @@ export type IdKind =
   | 'scim_token'
   | 'key'
   | 'event'
-  | 'audit';
+  | 'audit'
+  | 'job';
 
 const nextUlid = monotonicFactory();
 

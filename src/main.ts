@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   await announce(db.dataSource, config.publicUrl, config.adminApiKey !== undefined);
 
   let stopping = false;
+  const inFlight = trackResponses(server, () => stopping);
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     force.unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       server.closeIdleConnections();
     });
     await db.close();
@@ -47,6 +49,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * server.close() closes only the connections idle at that moment; a keep-alive
+ * connection whose request is still running would then hold the process open until
+ * the client hangs up. So while stopping, responses say `Connection: close` and every
+ * connection that falls idle is closed at once.
+ */
+function trackResponses(server: http.Server, stopping: () => boolean): Set<http.ServerResponse> {
+  const inFlight = new Set<http.ServerResponse>();
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (stopping()) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (stopping()) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return inFlight;
 }
 
 // Printed once to stdout, outside the JSON log: what the operator needs next.

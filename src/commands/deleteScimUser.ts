@@ -1,8 +1,15 @@
 import { CommandContext } from './context';
+import { deleteDirectoryUser } from './deleteDirectoryUser';
+import { lockDirectoryUserOf } from './directoryUserQueries';
 import { scimTenantOf } from './scimTenant';
 
-/** Deletes a SCIM user (RFC 7644 §3.6); memberships go with it (foreign keys cascade). */
+/**
+ * Deletes a SCIM user (RFC 7644 §3.6): the person is deprovisioned, so their directory
+ * user (if any) is deleted under every policy, with its events; memberships cascade.
+ */
 export async function deleteScimUser(ctx: CommandContext, id: string): Promise<void> {
   const { directoryId } = scimTenantOf(ctx);
+  const existing = await lockDirectoryUserOf(ctx.manager, directoryId, id);
+  if (existing) await deleteDirectoryUser(ctx, existing, { erase: false });
   await ctx.manager.query(`DELETE FROM scim_users WHERE directory_id = $1 AND id = $2`, [directoryId, id]);
 }

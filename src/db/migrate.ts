@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 // Arbitrary constant key for pg_advisory_lock: "dsync" as an int.
 const MIGRATION_LOCK_KEY = 0x6473796e;
@@ -14,7 +14,12 @@ export async function runMigrations(ds: DataSource): Promise<string[]> {
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      const applied = await ds.runMigrations({ transaction: 'each' });
+      // Migrate on the connection that holds the lock: asking the pool for a second
+      // one would wait forever with DB_POOL_SIZE=1. A waiter sees the migrations table
+      // only after the holder unlocks, so it finds nothing pending.
+      const executor = new MigrationExecutor(ds, runner);
+      executor.transaction = 'each';
+      const applied = await executor.executePendingMigrations();
       return applied.map((m) => m.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);

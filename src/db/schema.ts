@@ -1,9 +1,12 @@
 import { ApiKey } from '../entities/ApiKey';
 import { AuditEntry } from '../entities/AuditEntry';
 import { Directory } from '../entities/Directory';
+import { DirectoryGroup } from '../entities/DirectoryGroup';
+import { DirectoryUser } from '../entities/DirectoryUser';
 import { DirectoryToken } from '../entities/DirectoryToken';
 import { Environment } from '../entities/Environment';
 import { Event } from '../entities/Event';
+import { PolicySwitchJob } from '../entities/PolicySwitchJob';
 import { ScimGroup } from '../entities/ScimGroup';
 import { ScimGroupMember } from '../entities/ScimGroupMember';
 import { ScimUser } from '../entities/ScimUser';
@@ -13,6 +16,10 @@ import { CreateScimResources1763800000002 } from '../../migrations/1763800000002
 import { CreateEvents1763800000003 } from '../../migrations/1763800000003-CreateEvents';
 import { CreateAuditLog1763800000004 } from '../../migrations/1763800000004-CreateAuditLog';
 import { ScimListingOrder1763800000005 } from '../../migrations/1763800000005-ScimListingOrder';
+import { CreateDirectoryUsersAndGroups1763800000006 } from '../../migrations/1763800000006-CreateDirectoryUsersAndGroups';
+import { DirectoryStatusRules1763800000007 } from '../../migrations/1763800000007-DirectoryStatusRules';
+import { EventSubjects1763800000008 } from '../../migrations/1763800000008-EventSubjects';
+import { CreatePolicySwitchJobs1763800000009 } from '../../migrations/1763800000009-CreatePolicySwitchJobs';
 
 /**
  * Entities and migrations listed explicitly (not globbed) so the same list works from
@@ -29,6 +36,9 @@ export const entities = [
   ScimGroupMember,
   Event,
   AuditEntry,
+  DirectoryUser,
+  DirectoryGroup,
+  PolicySwitchJob,
 ];
 
 export const migrations = [
@@ -38,4 +48,8 @@ export const migrations = [
   CreateEvents1763800000003,
   CreateAuditLog1763800000004,
   ScimListingOrder1763800000005,
+  CreateDirectoryUsersAndGroups1763800000006,
+  DirectoryStatusRules1763800000007,
+  EventSubjects1763800000008,
+  CreatePolicySwitchJobs1763800000009,
 ];

@@ -29,6 +29,10 @@ export class Directory {
   @Column({ type: 'text', default: 'active' })
   state: DirectoryState;
 
+  /** Status mapping rules; null means the provider's preset (src/lifecycle/statusMapping.ts). */
+  @Column({ name: 'status_rules', type: 'jsonb', nullable: true })
+  statusRules: unknown;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

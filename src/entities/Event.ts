@@ -28,6 +28,10 @@ export class Event {
   @Column({ name: 'previous_attributes', type: 'jsonb', nullable: true })
   previousAttributes: unknown;
 
+  /** The directory user or group the event is about (for redaction under the secure policy). */
+  @Column({ name: 'subject_id', type: 'text', nullable: true })
+  subjectId: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }

@@ -8,6 +8,8 @@ export type EventInput = {
   directoryId: string | null;
   data: unknown;
   previousAttributes?: Record<string, unknown>;
+  /** The directory user (or group) the event is about; lets the secure policy redact it later. */
+  subjectId?: string;
 };
 
 /**
@@ -17,8 +19,8 @@ export type EventInput = {
 export async function recordEvent(ctx: CommandContext, input: EventInput): Promise<string> {
   const id = newId('event');
   await ctx.manager.query(
-    `INSERT INTO events (id, environment_id, directory_id, type, data, previous_attributes)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
+    `INSERT INTO events (id, environment_id, directory_id, type, data, previous_attributes, subject_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [
       id,
       input.environmentId,
@@ -26,6 +28,7 @@ export async function recordEvent(ctx: CommandContext, input: EventInput): Promi
       input.type,
       JSON.stringify(input.data),
       input.previousAttributes === undefined ? null : JSON.stringify(input.previousAttributes),
+      input.subjectId ?? null,
     ],
   );
   return id;

@@ -1,11 +1,18 @@
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+
+const CENSORED = '[redacted]';
+
+// RFC 6750 §2.3 lets a bearer token travel as the `access_token` query parameter, and
+// passport-http-bearer accepts it there, so the logged URL and query must lose it too.
+const QUERY_TOKEN = /([?&]access_token=)[^&#]*/gi;
 
 /**
  * Structured JSON logs. Authorization headers and anything shaped like a secret are
- * redacted by path, so a careless log call cannot leak a token or key.
+ * redacted by path, so a careless log call cannot leak a token or key. `destination`
+ * defaults to stdout; tests pass an in-memory stream to read what would be logged.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'dsync' },
     redact: {
@@ -13,13 +20,28 @@ export function createLogger(level: string): Logger {
         'req.headers.authorization',
         'req.headers.cookie',
         'req.headers["x-api-key"]',
+        'req.headers["proxy-authorization"]',
+        'req.query.access_token',
+        'req.url',
         'res.headers["set-cookie"]',
+        // body-parser errors carry the raw request body, which may hold a secret.
+        'err.body',
         '*.bearer_token',
         '*.secret',
         '*.password',
         '*.key',
       ],
-      censor: '[redacted]',
+      censor: censor,
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+// One censor for every path: URLs keep their shape (minus a query token) so logs stay
+// useful; every other matched value is replaced whole.
+function censor(value: unknown, path: string[]): unknown {
+  if (path.join('.') === 'req.url') {
+    return typeof value === 'string' ? value.replace(QUERY_TOKEN, `$1${CENSORED}`) : value;
+  }
+  return CENSORED;
 }

@@ -23,6 +23,8 @@ export function preparePatch(
   const known = knownTopLevelKeys(kind);
   const ops: PatchOperation[] = [];
   const extras: ExtraChange[] = [];
+  // Elements this PATCH creates, by `attribute|type`, so later ops on the same element fill it in.
+  const created = new Map<string, Record<string, unknown>>();
   for (const operation of operations) {
     const op = String(operation.op ?? '').toLowerCase();
     if (operation.path === undefined) {
@@ -44,7 +46,18 @@ export function preparePatch(
       extras.push(op === 'remove' ? { op: 'remove', ...unknown } : { op: 'set', ...unknown, value: operation.value });
       continue;
     }
-    ops.push(createMissingElement(op, path, operation, current));
+    const element = missingElement(op, path, operation, current);
+    if (!element) {
+      ops.push(operation);
+      continue;
+    }
+    const pending = created.get(element.key);
+    if (pending) Object.assign(pending, element.fields);
+    else {
+      const value = { ...element.fields };
+      created.set(element.key, value);
+      ops.push({ op: 'add', path: element.attribute, value: [value] });
+    }
   }
   return { operations: ops, extras };
 }
@@ -80,21 +93,21 @@ function unknownTarget(path: string, known: Set<string>): { key: string; sub?: s
   return known.has(top.toLowerCase()) ? undefined : { key: top };
 }
 
-function createMissingElement(
+function missingElement(
   op: string,
   path: string,
   operation: PatchOperation,
   current: Record<string, unknown>,
-): PatchOperation {
+): { key: string; attribute: string; fields: Record<string, unknown> } | undefined {
   const m = VALUE_FILTER_PATH.exec(path);
-  if (!m || (op !== 'add' && op !== 'replace')) return operation;
+  if (!m || (op !== 'add' && op !== 'replace')) return undefined;
   const [, attribute, type, sub] = m;
   const key = Object.keys(current).find((k) => k.toLowerCase() === attribute.toLowerCase());
   const list = key ? current[key] : undefined;
   const exists =
     Array.isArray(list) && list.some((e) => isPlainObject(e) && String(e.type).toLowerCase() === type.toLowerCase());
-  if (exists) return operation;
-  return { op: 'add', path: attribute, value: [{ type, [sub]: operation.value }] };
+  if (exists) return undefined;
+  return { key: `${attribute.toLowerCase()}|${type.toLowerCase()}`, attribute, fields: { type, [sub]: operation.value } };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

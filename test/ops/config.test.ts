@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The ConfigError that loadConfig throws for this environment. */
+function configErrorFor(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig rejects bad values and names the variable', () => {
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['ADMIN_API_KEY', 'short'],
+    ['METRICS_TOKEN', 'tiny'],
+    ['LOG_LEVEL', 'loud'],
+    ['BODY_LIMIT', 'huge'],
+    ['PUBLIC_URL', 'not a url'],
+    ['EMBEDDED_PG_PORT', '0'],
+    ['DB_POOL_SIZE', '0'],
+    ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+  ])('%s=%s', (name, value) => {
+    const err = configErrorFor({ [name]: value });
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0].startsWith(`${name}: `)).toBe(true);
+    expect(err.message).toContain(name);
+  });
+
+  test('every bad variable is reported at once', () => {
+    const err = configErrorFor({ PORT: 'abc', LOG_LEVEL: 'loud', BODY_LIMIT: 'huge' });
+    expect(err.issues.map((i) => i.split(':')[0]).sort()).toEqual(['BODY_LIMIT', 'LOG_LEVEL', 'PORT']);
+  });
+});
+
+test('defaults are the documented ones', () => {
+  expect(loadConfig({})).toEqual({
+    port: 3000,
+    host: '0.0.0.0',
+    publicUrl: 'http://localhost:3000',
+    databaseUrl: undefined,
+    dataDir: path.resolve('./data'),
+    embeddedPgPort: 54329,
+    dbPoolSize: 10,
+    adminApiKey: undefined,
+    metricsToken: undefined,
+    logLevel: 'info',
+    bodyLimit: '1mb',
+    shutdownTimeoutMs: 10000,
+  });
+});
+
+test('empty strings count as unset, and PUBLIC_URL loses its trailing slash', () => {
+  const config = loadConfig({ PORT: '', LOG_LEVEL: '', PUBLIC_URL: 'https://sync.example.com/', DATABASE_URL: 'postgres://h/db' });
+  expect(config.port).toBe(3000);
+  expect(config.logLevel).toBe('info');
+  expect(config.publicUrl).toBe('https://sync.example.com');
+  expect(config.databaseUrl).toBe('postgres://h/db');
+});
+
+test('PUBLIC_URL defaults to localhost on the configured port', () => {
+  expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+});
+
+test('the server process exits with EX_CONFIG (78) and names the variable when PORT is bad', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: 'abc' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(run.status).toBe(78);
+  expect(run.stderr).toContain('Invalid configuration');
+  expect(run.stderr).toMatch(/^\s+PORT: /m);
+  expect(run.stdout).toBe('');
+});
