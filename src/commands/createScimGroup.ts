@@ -3,6 +3,7 @@ import { StoredResource, groupColumns } from './scimColumns';
 import { queryReturning } from '../db/returning';
 import { CommandContext } from './context';
 import { scimTenantOf } from './scimTenant';
+import { createDirectoryGroup } from './groupLifecycle';
 import { setGroupMembers } from './setGroupMembers';
 
 /** Stores a new SCIM group with its initial members (Okta may include them in the POST). */
@@ -14,6 +15,7 @@ export async function createScimGroup(ctx: CommandContext, stored: StoredResourc
      VALUES ($1, $2, $3, $4) RETURNING *`,
     [directoryId, c.displayName, c.externalId, JSON.stringify(stored)],
   );
+  await createDirectoryGroup(ctx, rows[0].id, stored);
   await setGroupMembers(ctx, rows[0].id, memberIds);
   return rows[0];
 }

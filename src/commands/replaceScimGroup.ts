@@ -4,6 +4,7 @@ import { StoredResource, groupColumns } from './scimColumns';
 import { queryReturning } from '../db/returning';
 import { CommandContext } from './context';
 import { scimTenantOf } from './scimTenant';
+import { updateDirectoryGroup } from './groupLifecycle';
 import { setGroupMembers } from './setGroupMembers';
 
 /**
@@ -17,7 +18,6 @@ export async function replaceScimGroup(
   memberIds: string[] | undefined,
 ): Promise<GroupRow> {
   const { directoryId } = scimTenantOf(ctx);
-  if (memberIds !== undefined) await setGroupMembers(ctx, current.id, memberIds);
   const c = groupColumns(stored);
   const rows = await queryReturning<GroupRow>(ctx.manager, 
     `UPDATE scim_groups
@@ -27,5 +27,8 @@ export async function replaceScimGroup(
     [directoryId, current.id, current.version, c.displayName, c.externalId, JSON.stringify(stored)],
   );
   if (rows.length === 0) throw new AppError('precondition_failed', 'The resource changed concurrently; retry');
+  // Rename first, so membership events carry the group's new name.
+  await updateDirectoryGroup(ctx, current.id, stored);
+  if (memberIds !== undefined) await setGroupMembers(ctx, current.id, memberIds);
   return rows[0];
 }

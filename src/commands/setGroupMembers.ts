@@ -2,12 +2,13 @@ import { invalidRequest } from '../errors';
 import { isScimId } from '../scim/scimRows';
 import { queryReturning } from '../db/returning';
 import { CommandContext } from './context';
+import { recordMembershipEvents } from './groupLifecycle';
 import { scimTenantOf } from './scimTenant';
 
 /**
  * Makes a group's members exactly `userIds`, writing only the difference. Every id
  * must be a user of the same directory: another directory's user is reported as
- * unknown, exactly like an id that does not exist.
+ * unknown, exactly like an id that does not exist. Records the membership events.
  */
 export async function setGroupMembers(
   ctx: CommandContext,
@@ -15,7 +16,7 @@ export async function setGroupMembers(
   userIds: string[],
 ): Promise<{ added: string[]; removed: string[] }> {
   const { directoryId } = scimTenantOf(ctx);
-  const wanted = [...new Set(userIds)];
+  const wanted = [...new Set(userIds.map((id) => id.toLowerCase()))];
   const malformed = wanted.filter((id) => !isScimId(id));
   if (malformed.length > 0) throw invalidRequest(`Unknown member id(s): ${malformed.slice(0, 5).join(', ')}`);
   const found = await queryReturning<{ id: string }>(ctx.manager, 
@@ -38,5 +39,7 @@ export async function setGroupMembers(
      ON CONFLICT DO NOTHING RETURNING user_id`,
     [directoryId, groupId, wanted],
   );
-  return { added: addedRows.map((r) => r.user_id), removed: removedRows.map((r) => r.user_id) };
+  const change = { added: addedRows.map((r) => r.user_id), removed: removedRows.map((r) => r.user_id) };
+  await recordMembershipEvents(ctx, groupId, change);
+  return change;
 }
