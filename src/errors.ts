@@ -1,6 +1,6 @@
 /**
  * Domain errors. Commands throw these; the admin API (src/admin/errorHandler.ts)
- * and the SCIM layer (src/scim/errors.ts) each translate them in exactly one place.
+ * and the SCIM layer (src/scim/scimErrors.ts) each translate them in exactly one place.
  */
 export type ErrorCode =
   | 'invalid_request'

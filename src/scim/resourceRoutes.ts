@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import SCIMMY from 'scimmy';
 import { DataSource } from 'typeorm';
@@ -130,6 +131,9 @@ async function applyPatch<R extends BaseRow>(
 ): Promise<Loaded<R>> {
   const kind = adapter.kind;
   const full = adapter.present(current, baseUrl, {});
+  // RFC 7644 §3.5.2: the PatchOp schema and at least one well-formed operation are required,
+  // also when every operation targets attributes scimmy does not know.
+  scimmyInput(() => new SCIMMY.Messages.PatchOp(body as never));
   const operations = Array.isArray(body.Operations) ? (body.Operations as PatchOperation[]) : undefined;
   const prepared = operations ? preparePatch(kind, operations, full) : { operations: [], extras: [] };
   const Schema = schemaFor(kind);
@@ -142,15 +146,19 @@ async function applyPatch<R extends BaseRow>(
   const validated = validate(kind, next);
   // scimmy's PATCH knows only declared attributes; carry the others over, then apply their ops.
   const stored = applyExtras({ ...toStored(kind, validated, {}), ...extrasOf(kind, current.row.resource) }, prepared.extras);
-  if (JSON.stringify(stored) === JSON.stringify(current.row.resource) && sameMembers(current, validated)) return current;
+  // A PATCH that changes nothing keeps the version (RFC 7644 §3.14). Compared as values:
+  // jsonb hands back keys in its own order.
+  if (isDeepStrictEqual(stored, current.row.resource) && sameMembers(current, validated)) return current;
   return adapter.replace(ctx, current, stored, validated);
 }
 
+// Members are a set (RFC 7643 §4.2): re-adding a present member, in any order or case, is no change.
 function sameMembers(current: Loaded<BaseRow>, validated: Record<string, unknown>): boolean {
   if (!current.members) return true;
-  const after = Array.isArray(validated.members) ? validated.members.map((m) => String((m as { value?: unknown }).value)) : [];
-  const before = current.members.map((m) => m.user_id);
-  return after.length === before.length && after.every((id, i) => id === before[i]);
+  const values = Array.isArray(validated.members) ? validated.members : [];
+  const after = new Set(values.map((m) => String((m as { value?: unknown }).value).toLowerCase()));
+  const before = new Set(current.members.map((m) => m.user_id));
+  return after.size === before.size && [...after].every((id) => before.has(id));
 }
 
 async function lockForWrite<R extends BaseRow>(

@@ -40,6 +40,11 @@ export function translateScimError(err: unknown): Translated | undefined {
 export function scimErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const t = translateScimError(err);
+    // scimmy-routers answers its own errors, then passes those >= 500 on for logging.
+    if (res.headersSent) {
+      if (!t) logger.error({ err, request_id: String(req.id ?? '') }, 'unhandled SCIM error');
+      return;
+    }
     res.type('application/scim+json');
     if (t) {
       res.status(t.status).send(scimErrorBody(t.status, t.detail, t.scimType));

@@ -3,12 +3,15 @@ import { Logger } from 'pino';
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import { DataSource } from 'typeorm';
+import { ScimTenant } from '../auth/authenticateScimToken';
 import { groupAdapter } from './groupAdapter';
 import { resourceRoutes } from './resourceRoutes';
 import { scimAuth } from './scimAuth';
 import { scimErrorHandler } from './scimErrors';
 import { applyServiceProviderConfig, setUpScimmy } from './scimSetup';
 import { userAdapter } from './userAdapter';
+
+const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 export type ScimDeps = { dataSource: DataSource; publicUrl: string; bodyLimit: string; logger: Logger };
 
@@ -20,8 +23,8 @@ export type ScimDeps = { dataSource: DataSource; publicUrl: string; bodyLimit: s
  * routes built on scimmy's schemas, filter parser and PATCH engine: scimmy's own
  * resource handlers keep their base path and handlers in process-wide statics and
  * re-slice list pages, which cannot give per-directory locations under concurrency,
- * one transaction per PATCH, or SQL paging. scimmy-routers serves the discovery
- * endpoints (/ServiceProviderConfig, /ResourceTypes, /Schemas) and answers the rest.
+ * one transaction per PATCH, or SQL paging. scimmy-routers serves the other discovery
+ * documents (/ServiceProviderConfig, /ResourceTypes/{id}, /Schemas/{urn}) and answers the rest.
  */
 export function scimRouter(deps: ScimDeps): Router {
   setUpScimmy();
@@ -32,8 +35,19 @@ export function scimRouter(deps: ScimDeps): Router {
   r.use(express.json({ limit: deps.bodyLimit, strict: false, type: ['application/scim+json', 'application/json'] }));
   r.use('/Users', resourceRoutes(userAdapter, deps));
   r.use('/Groups', resourceRoutes(groupAdapter, deps));
-  // Root-level search across resource types (RFC 7644 §3.4.3) and /Me are not offered.
+  // Root-level search across resource types (RFC 7644 §3.4.3), bulk (§3.7) and /Me (§3.11)
+  // are not offered; answered here so scimmy-routers never handles them.
   r.post('/.search', notImplemented);
+  r.use(['/Bulk', '/Me'], notImplemented);
+  // The discovery lists (RFC 7644 §4) are built per request: scimmy-routers' report its
+  // default page size (20) as itemsPerPage, which RFC 7644 §3.4.2 defines as the count returned.
+  r.get('/Schemas', (_req, res) => {
+    sendList(res, SCIMMY.Schemas.declared().map((s) => s.describe(`${baseUrl(deps, res)}/Schemas`)));
+  });
+  r.get('/ResourceTypes', (_req, res) => {
+    const location = `${baseUrl(deps, res)}/ResourceTypes`;
+    sendList(res, Object.values(SCIMMY.Resources.declared()).map((R) => new SCIMMY.Schemas.ResourceType(R.describe(), location)));
+  });
   r.use(
     new SCIMMYRouters({
       type: 'bearer',
@@ -46,6 +60,15 @@ export function scimRouter(deps: ScimDeps): Router {
   applyServiceProviderConfig();
   r.use(scimErrorHandler(deps.logger));
   return r;
+}
+
+function baseUrl(deps: ScimDeps, res: Response): string {
+  return `${deps.publicUrl}/scim/v2/${(res.locals.tenant as ScimTenant).directoryId}`;
+}
+
+function sendList(res: Response, resources: unknown[]) {
+  const body = { schemas: [LIST_RESPONSE], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
+  res.status(200).type('application/scim+json').send(JSON.stringify(body));
 }
 
 function notImplemented(_req: Request, _res: Response, next: NextFunction) {
