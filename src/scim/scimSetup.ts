@@ -17,9 +17,26 @@ export function setUpScimmy(): void {
   if (!userAttributes.includes('EnterpriseUser') && !SCIMMY.Resources.declared('User')) {
     SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
   }
+  allowUnlistedTypes();
   if (!SCIMMY.Resources.declared('User')) SCIMMY.Resources.declare(SCIMMY.Resources.User);
   if (!SCIMMY.Resources.declared('Group')) SCIMMY.Resources.declare(SCIMMY.Resources.Group);
   applyServiceProviderConfig();
+}
+
+/**
+ * RFC 7643 §7 makes canonical values suggestions ("MAY be used"), and §8.7.1 gives
+ * roles.type and x509Certificates.type an empty list (no vocabulary). scimmy enforces
+ * them as closed lists, so Entra's `roles: [{"type": "WindowsAzureActiveDirectoryRole"}]`
+ * or a phone number of type "main" would be refused with 400. IdPs send such values,
+ * and losing them is worse than not advertising the suggestions, so User attributes
+ * carry no canonical-value constraint. Idempotent, like the rest of this setup.
+ */
+function allowUnlistedTypes(): void {
+  for (const attribute of SCIMMY.Schemas.User.definition.attributes) {
+    for (const sub of attribute.subAttributes ?? []) {
+      if (Array.isArray(sub.config.canonicalValues)) sub.config.canonicalValues = false;
+    }
+  }
 }
 
 /** Sets the advertised capabilities; called again after scimmy-routers overwrites them on construction. */
