@@ -13,6 +13,7 @@ import { pendingMigrations } from './db/migrate';
 import { Metrics, createMetrics, metricsMiddleware } from './http/metrics';
 import { hashSecret, hashesEqual } from './secrets';
 import { scimRouter } from './scim/scimRouter';
+import { fanOutDeliveries } from './webhooks/fanOut';
 
 export type AppDeps = {
   dataSource: DataSource;
@@ -71,7 +72,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'dsync API reference' }));
 
   const adminKeyHash = config.adminApiKey ? hashSecret(config.adminApiKey) : undefined;
-  app.use('/api/v1', adminRouter({ dataSource, config, logger, adminKeyHash }));
+  app.use('/api/v1', adminRouter({ dataSource, config, logger, adminKeyHash, afterPositions: fanOutDeliveries }));
   app.use(
     '/scim/v2/:directoryId',
     scimRouter({ dataSource, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, logger }),

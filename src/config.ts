@@ -5,6 +5,8 @@ import { z } from 'zod';
  * The only reader of `process.env`. Every option states its default; a bad value
  * stops the process with a message naming the variable (see ConfigError).
  */
+const booleanVar = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -29,6 +31,27 @@ const schema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb')
     .default('1mb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  // Run the event sequencer and webhook delivery worker inside this process (default).
+  // Set false on web-only instances when workers run as `npm run worker`.
+  RUN_WORKER: booleanVar.default(true),
+  // Events older than this are deleted by the worker's periodic cleanup (deliveries go with them).
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Attempt n of a failing delivery waits about BASE × 2^(n−1) seconds (±20% jitter); 12 attempts ≈ 3 days.
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(86400).default(60),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  // An endpoint whose deliveries have all failed for this long is disabled (with an audit entry).
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(0).max(8760).default(72),
+  // Refuse webhook URLs that resolve to loopback, private or link-local addresses unless true.
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanVar.default(false),
+  // Key (32 bytes, base64) that encrypts webhook signing secrets at rest. Unset: a key is
+  // generated and kept in the database, which protects only against leaks of single columns.
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  // How often idle workers look for work; new events also wake them through LISTEN/NOTIFY.
+  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
 });
 
 export type Config = {
@@ -44,6 +67,17 @@ export type Config = {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   bodyLimit: string;
   shutdownTimeoutMs: number;
+  runWorker: boolean;
+  eventRetentionDays: number;
+  webhook: {
+    retryBaseSeconds: number;
+    maxAttempts: number;
+    timeoutMs: number;
+    disableAfterHours: number;
+    allowPrivateNetworks: boolean;
+  };
+  secretsKey: Buffer | undefined;
+  workerPollMs: number;
 };
 
 /** Thrown when an environment variable is invalid; the message names the variable. */
@@ -76,5 +110,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     bodyLimit: c.BODY_LIMIT,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    runWorker: c.RUN_WORKER,
+    eventRetentionDays: c.EVENT_RETENTION_DAYS,
+    webhook: {
+      retryBaseSeconds: c.WEBHOOK_RETRY_BASE_SECONDS,
+      maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      disableAfterHours: c.WEBHOOK_DISABLE_AFTER_HOURS,
+      allowPrivateNetworks: c.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    },
+    secretsKey: c.SECRETS_KEY ? Buffer.from(c.SECRETS_KEY, 'base64') : undefined,
+    workerPollMs: c.WORKER_POLL_MS,
   };
 }

@@ -13,7 +13,8 @@ export type IdKind =
   | 'key'
   | 'event'
   | 'audit'
-  | 'job';
+  | 'job'
+  | 'webhook_endpoint';
 
 const nextUlid = monotonicFactory();
 

@@ -4,6 +4,7 @@ import { ensureAdminKey } from './auth/ensureAdminKey';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';
 import { createLogger } from './http/logger';
+import { createPolicySwitchRunner } from './jobs/policySwitchRunner';
 
 /**
  * Process entry: validate config, open (or start) the database, apply migrations,
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   await announce(db.dataSource, config.publicUrl, config.adminApiKey !== undefined);
+  // Policy switch jobs run in the background (several processes may share them); this
+  // also resumes jobs a previous process left running.
+  const policySwitches = createPolicySwitchRunner(db.dataSource, { logger });
+  await policySwitches.start();
 
   let stopping = false;
   const inFlight = trackResponses(server, () => stopping);
@@ -43,6 +48,8 @@ async function main(): Promise<void> {
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       server.closeIdleConnections();
     });
+    // Finishes the batch in progress; the rest of a job waits for the next start.
+    await policySwitches.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);

@@ -2,8 +2,14 @@ import express, { Router } from 'express';
 import { adminAuth } from './auth';
 import { AdminDeps } from './deps';
 import { directoriesRoutes } from './directoriesRoutes';
+import { directoryGroupsRoutes } from './directoryGroupsRoutes';
+import { directoryUsersRoutes } from './directoryUsersRoutes';
 import { environmentsRoutes } from './environmentsRoutes';
+import { eventsRoutes } from './eventsRoutes';
 import { adminErrorHandler, adminNotFound } from './errorHandler';
+import { policySwitchJobsRoutes } from './policySwitchJobsRoutes';
+import { statusMappingRoutes } from './statusMappingRoutes';
+import { webhookEndpointsRoutes } from './webhookEndpointsRoutes';
 
 /** The /api/v1 admin API: JSON in and out, bearer-key auth, one error translator. */
 export function adminRouter(deps: AdminDeps): Router {
@@ -14,6 +20,12 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(express.json({ limit: deps.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   r.use(environmentsRoutes(deps));
   r.use(directoriesRoutes(deps));
+  r.use(statusMappingRoutes(deps));
+  r.use(directoryUsersRoutes(deps));
+  r.use(directoryGroupsRoutes(deps));
+  r.use(eventsRoutes(deps));
+  r.use(policySwitchJobsRoutes(deps));
+  r.use(webhookEndpointsRoutes(deps));
   r.use(adminNotFound);
   r.use(adminErrorHandler(deps.logger));
   return r;

@@ -1,5 +1,5 @@
 import { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Config } from '../config';
 
 /** What the admin API needs from the process: the database, configuration and logger. */
@@ -9,4 +9,6 @@ export type AdminDeps = {
   logger: Logger;
   /** SHA-256 of ADMIN_API_KEY, computed once at start; undefined when not configured. */
   adminKeyHash: string | undefined;
+  /** Runs in the sequencer's transaction for newly positioned events (webhook fan-out). */
+  afterPositions?: (manager: EntityManager, eventIds: string[]) => Promise<void>;
 };

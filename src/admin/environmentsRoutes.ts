@@ -8,6 +8,7 @@ import { revokeApiKey } from '../commands/revokeApiKey';
 import { updateEnvironment, updateEnvironmentInput } from '../commands/updateEnvironment';
 import { presentApiKey } from '../presenters/apiKey';
 import { presentEnvironment } from '../presenters/environment';
+import { summarizePolicySwitchJob } from '../presenters/policySwitchJob';
 import { listParams, parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { route, runCommand } from './edge';
@@ -46,8 +47,11 @@ export function environmentsRoutes(deps: AdminDeps): Router {
     '/environments/:id',
     route(async (req, res) => {
       const input = parseInput(updateEnvironmentInput, req.body);
-      const env = await runCommand(deps, req, (ctx) => updateEnvironment(ctx, req.params.id, input));
-      res.json(presentEnvironment(env));
+      const { environment, policySwitchJob } = await runCommand(deps, req, (ctx) => updateEnvironment(ctx, req.params.id, input));
+      // 200, not 202: the policy itself has changed when this answers; the job only
+      // applies it to the users kept so far, and its progress is at /policy-switch-jobs/{id}.
+      const job = policySwitchJob ? { policy_switch_job: summarizePolicySwitchJob(policySwitchJob) } : {};
+      res.json({ ...presentEnvironment(environment), ...job });
     }),
   );
 

@@ -7,13 +7,14 @@ import { listParams } from '../validation';
 import { parseFlags } from './flags';
 import { emit, listTable, recordTable } from './output';
 import { CliRuntime } from './runtime';
+import { registerSetPolicyCommand } from './setPolicyCommand';
 
 const LIST_COLUMNS = ['id', 'name', 'inactive_policy', 'created_at'];
 const listFlags = { limit: '--limit', after: '--after' };
 
-/** `dsync environments create|list|show`: the same commands as /api/v1/environments. */
+/** `dsync environments create|list|show|set-policy`: the same commands as /api/v1/environments. */
 export function registerEnvironmentsCommands(program: Command, runtime: CliRuntime): void {
-  const group = program.command('environments').description('create, list and show environments');
+  const group = program.command('environments').description('create, list and show environments, switch their policy');
 
   group
     .command('create')
@@ -54,4 +55,6 @@ export function registerEnvironmentsCommands(program: Command, runtime: CliRunti
       const env = presentEnvironment(await runtime.execute((ctx) => findEnvironment(ctx, id)));
       emit(cmd, runtime.io, { json: env, table: () => recordTable(env) });
     });
+
+  registerSetPolicyCommand(group, runtime);
 }

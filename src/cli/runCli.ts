@@ -6,6 +6,7 @@ import { registerApiKeysCommands } from './apiKeysCommands';
 import { registerDirectoriesCommands } from './directoriesCommands';
 import { registerEnvironmentsCommands } from './environmentsCommands';
 import { CliEnv, CliIo, createRuntime } from './runtime';
+import { registerWebhooksCommands } from './webhooksCommands';
 
 /** Exit statuses: 0 done, 1 refused (validation or domain error), 2 usage error, 78 bad configuration. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 78 } as const;
@@ -38,6 +39,7 @@ function buildProgram(io: CliIo, env: CliEnv): Command {
   registerDirectoriesCommands(program, runtime);
   registerApiKeysCommands(program, runtime);
   registerAdminKeyCommands(program, runtime);
+  registerWebhooksCommands(program, runtime);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { CommandContext } from '../commands/context';
+import { DataSource } from 'typeorm';
+import { Actor, CommandContext } from '../commands/context';
 import { Config, loadConfig } from '../config';
 import { openDatabase } from '../db/open';
 import { inTransaction } from '../db/transaction';
@@ -21,28 +22,39 @@ export type CliRuntime = {
    * database again, whether `fn` succeeds or throws.
    */
   execute<T>(fn: (ctx: CommandContext, config: Config) => Promise<T>): Promise<T>;
+  /**
+   * Opens the database for a command that runs several transactions of its own (a job
+   * run in the foreground), and closes it again, whether `fn` succeeds or throws.
+   */
+  withDatabase<T>(fn: (db: CliDatabase) => Promise<T>): Promise<T>;
 };
+
+/** The open database and the CLI user, for commands that open their own transactions. */
+export type CliDatabase = { dataSource: DataSource; actor: Actor; config: Config };
 
 // One invocation runs one transaction (plus the migration check), so a small pool is plenty.
 const CLI_POOL_SIZE = 2;
 
 /** Builds the runtime of one CLI invocation; configuration is read only when a command runs. */
 export function createRuntime(io: CliIo, env: CliEnv): CliRuntime {
+  const withDatabase: CliRuntime['withDatabase'] = async (fn) => {
+    const config = loadConfig(env);
+    const db = await openDatabase(
+      { ...config, dbPoolSize: Math.min(config.dbPoolSize, CLI_POOL_SIZE) },
+      { migrate: true },
+    );
+    try {
+      const actor = { kind: 'cli' as const, user: cliUser(env) };
+      return await fn({ dataSource: db.dataSource, actor, config });
+    } finally {
+      await db.close();
+    }
+  };
   return {
     io,
-    async execute(fn) {
-      const config = loadConfig(env);
-      const db = await openDatabase(
-        { ...config, dbPoolSize: Math.min(config.dbPoolSize, CLI_POOL_SIZE) },
-        { migrate: true },
-      );
-      try {
-        const actor = { kind: 'cli' as const, user: cliUser(env) };
-        return await inTransaction(db.dataSource, (manager) => fn({ manager, actor }, config));
-      } finally {
-        await db.close();
-      }
-    },
+    withDatabase,
+    execute: (fn) =>
+      withDatabase(({ dataSource, actor, config }) => inTransaction(dataSource, (manager) => fn({ manager, actor }, config))),
   };
 }
 

@@ -6,7 +6,8 @@ export type Actor =
   | { kind: 'admin'; keyId: string | null }
   | { kind: 'environment'; keyId: string; environmentId: string }
   | { kind: 'cli'; user: string }
-  | { kind: 'scim'; directoryId: string; environmentId: string };
+  | { kind: 'scim'; directoryId: string; environmentId: string }
+  | { kind: 'system'; name: string };
 
 /** What every command receives: the open transaction and the actor. */
 export type CommandContext = {
@@ -25,6 +26,8 @@ export function actorLabel(actor: Actor): string {
       return `cli:${actor.user}`;
     case 'scim':
       return `scim:${actor.directoryId}`;
+    case 'system':
+      return `system:${actor.name}`;
   }
 }
 

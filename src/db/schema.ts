@@ -20,6 +20,8 @@ import { CreateDirectoryUsersAndGroups1763800000006 } from '../../migrations/176
 import { DirectoryStatusRules1763800000007 } from '../../migrations/1763800000007-DirectoryStatusRules';
 import { EventSubjects1763800000008 } from '../../migrations/1763800000008-EventSubjects';
 import { CreatePolicySwitchJobs1763800000009 } from '../../migrations/1763800000009-CreatePolicySwitchJobs';
+import { EventPositions1763800000010 } from '../../migrations/1763800000010-EventPositions';
+import { CreateWebhooks1763800000011 } from '../../migrations/1763800000011-CreateWebhooks';
 
 /**
  * Entities and migrations listed explicitly (not globbed) so the same list works from
@@ -52,4 +54,6 @@ export const migrations = [
   DirectoryStatusRules1763800000007,
   EventSubjects1763800000008,
   CreatePolicySwitchJobs1763800000009,
+  EventPositions1763800000010,
+  CreateWebhooks1763800000011,
 ];

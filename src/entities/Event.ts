@@ -13,6 +13,10 @@ export class Event {
   @Column({ type: 'bigint', insert: false, update: false })
   seq: string;
 
+  /** Consumer order, assigned after commit (see migrations/1763800000010-EventPositions.ts). */
+  @Column({ type: 'bigint', nullable: true, insert: false })
+  position: string | null;
+
   @Column({ name: 'environment_id', type: 'text' })
   environmentId: string;
 

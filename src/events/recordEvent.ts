@@ -19,8 +19,11 @@ export type EventInput = {
 export async function recordEvent(ctx: CommandContext, input: EventInput): Promise<string> {
   const id = newId('event');
   await ctx.manager.query(
-    `INSERT INTO events (id, environment_id, directory_id, type, data, previous_attributes, subject_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    // The notification is delivered on commit and wakes the sequencer (LISTEN dsync_events).
+    `WITH inserted AS (
+       INSERT INTO events (id, environment_id, directory_id, type, data, previous_attributes, subject_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+     ) SELECT pg_notify('dsync_events', '') FROM inserted`,
     [
       id,
       input.environmentId,

@@ -18,6 +18,7 @@ export function setUpScimmy(): void {
     SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
   }
   allowUnlistedTypes();
+  declareEmployeeStatus();
   if (!SCIMMY.Resources.declared('User')) SCIMMY.Resources.declare(SCIMMY.Resources.User);
   if (!SCIMMY.Resources.declared('Group')) SCIMMY.Resources.declare(SCIMMY.Resources.Group);
   applyServiceProviderConfig();
@@ -37,6 +38,20 @@ function allowUnlistedTypes(): void {
       if (Array.isArray(sub.config.canonicalValues)) sub.config.canonicalValues = false;
     }
   }
+}
+
+/**
+ * HR-driven directories push an employment status as the enterprise extension's
+ * `employeeStatus`, which the status presets (src/lifecycle/statusMapping.ts) read.
+ * RFC 7643 §4.3 does not list it, and scimmy drops sub-attributes its schema does not
+ * declare (and rejects PATCH paths to them), so it is declared here. Idempotent.
+ */
+function declareEmployeeStatus(): void {
+  const definition = SCIMMY.Schemas.EnterpriseUser.definition;
+  if (definition.attributes.some((a) => a.name === 'employeeStatus')) return;
+  definition.extend([
+    new SCIMMY.Types.Attribute('string', 'employeeStatus', { description: 'Employment status pushed by an HR system, e.g. Active or Terminated.' }),
+  ]);
 }
 
 /** Sets the advertised capabilities; called again after scimmy-routers overwrites them on construction. */

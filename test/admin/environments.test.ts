@@ -289,11 +289,14 @@ describe('PATCH /api/v1/environments/:id', () => {
     expect(unchanged.body).toEqual(other);
   });
 
-  test('refuses to switch the inactive policy here, and unknown fields', async () => {
+  test('refuses a policy switch without a reason (test/lifecycle/policySwitch.test.ts has the rest), and unknown fields', async () => {
     const env = await makeEnvironment(t.app);
     const res = await request(t.app).patch(`/api/v1/environments/${env.id}`).set(admin).send({ inactive_policy: 'retain' });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual(invalid('inactive_policy', 'Unrecognized key: "inactive_policy"'));
+    expect(res.body).toEqual(invalid('reason', 'Required when inactive_policy is given'));
+    const unknown = await request(t.app).patch(`/api/v1/environments/${env.id}`).set(admin).send({ colour: 'red' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual(invalid('colour', 'Unrecognized key: "colour"'));
   });
 
   test('answers malformed JSON with 400', async () => {

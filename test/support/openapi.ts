@@ -24,6 +24,7 @@ export type ResponseObject = {
 type RequestBody = { required?: boolean; content?: Record<string, MediaType> };
 export type Operation = {
   operationId?: string;
+  tags?: string[];
   summary?: string;
   description?: string;
   security?: Record<string, string[]>[];

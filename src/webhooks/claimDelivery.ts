@@ -1,0 +1,54 @@
+import { DataSource } from 'typeorm';
+import { queryReturning } from '../db/returning';
+
+/** A claimed delivery with what is needed to send it. */
+export type ClaimedDelivery = {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  attempts: number;
+  url: string;
+  secret_ciphertext: string;
+};
+
+/**
+ * Claims the next due delivery of one endpoint that has nothing in flight, so an
+ * endpoint receives one delivery at a time, in event order. The endpoint row is
+ * locked with SKIP LOCKED while claiming (two workers never take the same endpoint's
+ * next delivery), and the claim is a lease: if the worker dies, the delivery becomes
+ * due again when the lease expires (at least once, never lost).
+ */
+export async function claimDelivery(ds: DataSource, leaseSeconds: number): Promise<ClaimedDelivery | undefined> {
+  return ds.transaction(async (m) => {
+    const endpoints: { id: string; url: string; secret_ciphertext: string }[] = await m.query(
+      `SELECT w.id, w.url, w.secret_ciphertext FROM webhook_endpoints w
+        WHERE w.enabled
+          AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                       WHERE d.endpoint_id = w.id
+                         AND ((d.status = 'pending' AND d.next_attempt_at <= now())
+                           OR (d.status = 'delivering' AND d.lease_expires_at <= now())))
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                           WHERE d.endpoint_id = w.id AND d.status = 'delivering' AND d.lease_expires_at > now())
+        ORDER BY random()
+        LIMIT 1
+        FOR UPDATE OF w SKIP LOCKED`,
+    );
+    const endpoint = endpoints[0];
+    if (!endpoint) return undefined;
+    const [claimed] = await queryReturning<{ id: string; event_id: string; attempts: number }>(
+      m,
+      `UPDATE webhook_deliveries
+          SET status = 'delivering', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => $2),
+              updated_at = now()
+        WHERE id = (SELECT d.id FROM webhook_deliveries d
+                     WHERE d.endpoint_id = $1
+                       AND ((d.status = 'pending' AND d.next_attempt_at <= now())
+                         OR (d.status = 'delivering' AND d.lease_expires_at <= now()))
+                     ORDER BY d.event_position LIMIT 1)
+        RETURNING id, event_id, attempts`,
+      [endpoint.id, leaseSeconds],
+    );
+    if (!claimed) return undefined;
+    return { ...claimed, id: String(claimed.id), endpoint_id: endpoint.id, url: endpoint.url, secret_ciphertext: endpoint.secret_ciphertext };
+  });
+}

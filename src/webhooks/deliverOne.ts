@@ -1,0 +1,38 @@
+import { DataSource } from 'typeorm';
+import { EventRow, presentEvent } from '../presenters/event';
+import { ClaimedDelivery } from './claimDelivery';
+import { postWebhook } from './httpDelivery';
+import { AttemptPolicy, recordAttempt } from './recordAttempt';
+import { SecretBox } from './secretBox';
+import { signWebhook } from './verifyWebhook';
+
+export type DeliveryOptions = AttemptPolicy & { timeoutMs: number; allowPrivateNetworks: boolean };
+
+/**
+ * Sends one claimed delivery — outside any transaction, so no connection is held
+ * while waiting on the subscriber — then records the outcome.
+ */
+export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedDelivery, opts: DeliveryOptions) {
+  const rows: EventRow[] = await ds.query(
+    `SELECT id, position, environment_id, directory_id, type, data, previous_attributes, created_at FROM events WHERE id = $1`,
+    [claim.event_id],
+  );
+  if (rows.length === 0) {
+    // Deleted by retention between claim and send: nothing to deliver.
+    const outcome = { ok: true, statusCode: null, error: 'event no longer retained' };
+    return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
+  }
+  const body = JSON.stringify(presentEvent(rows[0]));
+  const outcome = await postWebhook(
+    claim.url,
+    body,
+    {
+      'Content-Type': 'application/json',
+      'User-Agent': 'dsync-webhooks/1',
+      'Dsync-Event-Id': claim.event_id,
+      'Dsync-Signature': signWebhook(body, box.open(claim.secret_ciphertext)),
+    },
+    { timeoutMs: opts.timeoutMs, allowPrivateNetworks: opts.allowPrivateNetworks },
+  );
+  return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
+}

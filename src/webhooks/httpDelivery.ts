@@ -1,0 +1,58 @@
+import http from 'node:http';
+import https from 'node:https';
+import { guardedLookup } from './urlPolicy';
+
+/** The outcome of one HTTP attempt: a status code, or a transport error (timeout, refused, DNS). */
+export type AttemptOutcome = { ok: boolean; statusCode: number | null; error: string | null };
+
+/**
+ * POSTs one webhook. Redirects are not followed (a 3xx is a failure), the whole
+ * attempt is bounded by `timeoutMs`, and addresses are checked after DNS resolution.
+ * Only 2xx counts as delivered. The response body is read and discarded (bounded).
+ */
+export function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: { timeoutMs: number; allowPrivateNetworks: boolean },
+): Promise<AttemptOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const target = new URL(url);
+    const client = target.protocol === 'https:' ? https : http;
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': Buffer.byteLength(body).toString() },
+        lookup: guardedLookup(opts.allowPrivateNetworks) as never,
+        agent: false,
+      },
+      (res) => {
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > 64 * 1024) res.destroy(); // we never need more than the status
+        });
+        const done = () => {
+          const code = res.statusCode ?? 0;
+          finish({ ok: code >= 200 && code < 300, statusCode: code, error: code >= 200 && code < 300 ? null : `HTTP ${code}` });
+        };
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', done);
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`));
+    }, opts.timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, statusCode: null, error: err.message.slice(0, 500) }));
+    req.end(body);
+  });
+}

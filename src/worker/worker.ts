@@ -1,0 +1,113 @@
+import { Client } from 'pg';
+import { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { Config } from '../config';
+import { assignAllPositions } from '../events/assignPositions';
+import { deleteExpiredEvents } from '../events/deleteExpiredEvents';
+import { claimDelivery } from '../webhooks/claimDelivery';
+import { deliverOne } from '../webhooks/deliverOne';
+import { fanOutDeliveries } from '../webhooks/fanOut';
+import { resolveSecretsKey, secretBox } from '../webhooks/secretBox';
+import { WorkerMetrics } from './workerMetrics';
+
+export type WorkerDeps = { dataSource: DataSource; config: Config; logger: Logger; metrics?: WorkerMetrics };
+export type Worker = { stop(): Promise<void>; kick(): void };
+
+const LEASE_SECONDS_MARGIN = 20;
+const CLEANUP_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The background work of a dsync process: the event sequencer (positions committed
+ * events and fans out webhook deliveries), the webhook delivery loop (up to
+ * `concurrency` endpoints at a time, one delivery per endpoint), and the retention
+ * cleanup. Woken by LISTEN/NOTIFY, with polling as the fallback. Safe to run in
+ * several processes at once.
+ */
+export async function startWorker(deps: WorkerDeps, opts: { concurrency?: number } = {}): Promise<Worker> {
+  const { dataSource: ds, config, logger } = deps;
+  const box = secretBox(await resolveSecretsKey(ds.manager, config.secretsKey));
+  const concurrency = opts.concurrency ?? 8;
+  const leaseSeconds = Math.ceil(config.webhook.timeoutMs / 1000) + LEASE_SECONDS_MARGIN;
+  let stopping = false;
+  let inFlight = 0;
+  const running = new Set<Promise<unknown>>();
+  // A wake-up while an iteration runs is remembered, so a notification is never missed.
+  let woken = false;
+  let wakeSleeper: (() => void) | undefined;
+  const wake = () => {
+    woken = true;
+    wakeSleeper?.();
+  };
+
+  const sequence = async () => {
+    const n = await assignAllPositions(ds, { afterAssign: fanOutDeliveries });
+    if (n > 0) deps.metrics?.eventsPositioned.inc(n);
+  };
+
+  const fill = async () => {
+    while (!stopping && inFlight < concurrency) {
+      const claim = await claimDelivery(ds, leaseSeconds);
+      if (!claim) return;
+      inFlight++;
+      const p = deliverOne(ds, box, claim, { ...config.webhook })
+        .then(({ result }) => deps.metrics?.webhookOutcomes.inc({ outcome: result }))
+        .catch((err) => logger.error({ err, delivery_id: claim.id }, 'webhook delivery failed unexpectedly'))
+        .finally(() => {
+          inFlight--;
+          running.delete(p);
+          wake();
+        });
+      running.add(p);
+    }
+  };
+
+  const listener = new Client({ connectionString: dataSourceUrl(ds) });
+  listener.on('notification', () => wake());
+  listener.on('error', (err) => logger.warn({ err }, 'worker LISTEN connection failed; polling only'));
+  await listener.connect().then(
+    () => listener.query('LISTEN dsync_events; LISTEN dsync_deliveries'),
+    (err) => logger.warn({ err }, 'worker LISTEN connection failed; polling only'),
+  );
+
+  let lastCleanup = 0;
+  const loop = (async () => {
+    while (!stopping) {
+      woken = false;
+      try {
+        await sequence();
+        await fill();
+        if (Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
+          lastCleanup = Date.now();
+          const deleted = await deleteExpiredEvents(ds, config.eventRetentionDays);
+          if (deleted > 0) logger.info({ deleted }, 'expired events deleted');
+        }
+      } catch (err) {
+        if (!stopping) logger.error({ err }, 'worker iteration failed');
+      }
+      if (woken || stopping) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, config.workerPollMs);
+        wakeSleeper = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeSleeper = undefined;
+    }
+  })();
+
+  return {
+    kick: () => wake(),
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+      await Promise.allSettled([...running]);
+      await listener.end().catch(() => undefined);
+    },
+  };
+}
+
+function dataSourceUrl(ds: DataSource): string {
+  return (ds.options as { url?: string }).url ?? '';
+}
