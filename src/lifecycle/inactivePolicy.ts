@@ -19,10 +19,13 @@ export type Decision =
  * directory user when the person becomes inactive and keeps no profile for inactive
  * people; a returning person becomes a new directory user. `retain` keeps inactive
  * directory users, so reactivation keeps the same user. Deprovisioning (SCIM DELETE)
- * deletes the directory user under both.
+ * deletes the directory user under both, and under secure redacts its stored events.
  */
 export function decide(policy: InactivePolicy, hasDirectoryUser: boolean, target: Target): Decision {
-  if (target === 'deprovisioned') return hasDirectoryUser ? { action: 'delete', erase: false } : { action: 'none', erase: false };
+  // Under secure a deprovisioned person's profile also leaves the stored event log.
+  if (target === 'deprovisioned') {
+    return hasDirectoryUser ? { action: 'delete', erase: policy === 'secure' } : { action: 'none', erase: false };
+  }
   if (target === 'active') {
     return hasDirectoryUser ? { action: 'update', state: 'active', erase: false } : { action: 'create', state: 'active', erase: false };
   }

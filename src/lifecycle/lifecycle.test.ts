@@ -79,7 +79,7 @@ describe('decide (the inactive-policy table)', () => {
     ['secure', false, 'inactive', { action: 'none', erase: true }],
     ['secure', true, 'active', { action: 'update', state: 'active', erase: false }],
     ['secure', true, 'inactive', { action: 'delete', erase: true }],
-    ['secure', true, 'deprovisioned', { action: 'delete', erase: false }],
+    ['secure', true, 'deprovisioned', { action: 'delete', erase: true }],
     ['secure', false, 'deprovisioned', { action: 'none', erase: false }],
     ['retain', false, 'active', { action: 'create', state: 'active', erase: false }],
     ['retain', false, 'inactive', { action: 'create', state: 'inactive', erase: false }],

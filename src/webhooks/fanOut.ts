@@ -14,6 +14,7 @@ export async function fanOutDeliveries(m: EntityManager, eventIds: string[]): Pr
          ON w.environment_id = e.environment_id AND w.enabled
         AND (cardinality(w.events) = 0 OR e.type = ANY(w.events))
       WHERE e.id = ANY($1::text[])
+      ORDER BY e.position, w.id
      ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
     [eventIds],
   );

@@ -406,9 +406,19 @@ describe.each(cases)('%s policy, %s requests', (policy, provider, idp) => {
     expect((await c.delete(`/Users/${id}`)).status).toBe(204);
     expect(await directoryUserOf(id)).toBeUndefined();
     expect(await scimResourceOf(id)).toBeUndefined();
-    expect(await eventsSince(t.dataSource, mark)).toEqual([
-      { type: 'user.deleted', data: userEventData(d, id, profileOf(idp.created(true), 'active'), row.id as string), previous_attributes: null },
-    ]);
+    // Under secure the person's profile goes from the event log too; retain keeps it.
+    const created = idp.created(true);
+    const data =
+      policy === 'secure'
+        ? { ...redactedUserData(d, id, created.userName as string, row.id as string), state: 'inactive' }
+        : userEventData(d, id, profileOf(created, 'active'), row.id as string);
+    expect(await eventsSince(t.dataSource, mark)).toEqual([{ type: 'user.deleted', data, previous_attributes: null }]);
+    if (policy === 'secure') {
+      const earlier = await eventsOf(t.dataSource, d.id);
+      expect(earlier.filter((e) => e.type === 'user.created').map((e) => e.data)).toEqual([
+        redactedUserData(d, id, created.userName as string, row.id as string),
+      ]);
+    }
   });
 
   test(
