@@ -36,7 +36,7 @@ async function redactEventsOf(ctx: CommandContext, userId: string, redacted: Rec
   await ctx.manager.query(
     `UPDATE events
         SET data = CASE WHEN type IN ('group.user_added', 'group.user_removed')
-                        THEN jsonb_set(data, '{user}', $2::jsonb) ELSE $2::jsonb END,
+                        THEN jsonb_set(data::jsonb, '{user}', $2::jsonb)::json ELSE $2::json END,
             previous_attributes = NULL
       WHERE subject_id = $1`,
     [userId, JSON.stringify(redacted)],

@@ -22,6 +22,7 @@ import { EventSubjects1763800000008 } from '../../migrations/1763800000008-Event
 import { CreatePolicySwitchJobs1763800000009 } from '../../migrations/1763800000009-CreatePolicySwitchJobs';
 import { EventPositions1763800000010 } from '../../migrations/1763800000010-EventPositions';
 import { CreateWebhooks1763800000011 } from '../../migrations/1763800000011-CreateWebhooks';
+import { EventDataAsJson1763800000012 } from '../../migrations/1763800000012-EventDataAsJson';
 
 /**
  * Entities and migrations listed explicitly (not globbed) so the same list works from
@@ -56,4 +57,5 @@ export const migrations = [
   CreatePolicySwitchJobs1763800000009,
   EventPositions1763800000010,
   CreateWebhooks1763800000011,
+  EventDataAsJson1763800000012,
 ];

@@ -26,10 +26,10 @@ export class Event {
   @Column({ type: 'text' })
   type: string;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   data: unknown;
 
-  @Column({ name: 'previous_attributes', type: 'jsonb', nullable: true })
+  @Column({ name: 'previous_attributes', type: 'json', nullable: true })
   previousAttributes: unknown;
 
   /** The directory user or group the event is about (for redaction under the secure policy). */
