@@ -12,7 +12,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 // HR systems mark leavers with words like these (BambooHR, HiBob, Personio, Workday,
 // SAP SuccessFactors, ADP, Namely, Paylocity); they push them as an employment status.
 const HR_ACTIVE = ['active', 'employed', 'hired', 'onboarding', 'on leave', 'leave', 'leave of absence'];
-const HR_INACTIVE = ['inactive', 'terminated', 'terminating', 'offboarded', 'departed', 'former', 'resigned', 'retired', 'deceased'];
+const HR_INACTIVE = ['inactive', 'terminated', 'offboarded', 'departed', 'former', 'resigned', 'retired', 'deceased'];
 
 const hrRule = (attribute: string): StatusRule => ({ attribute, active: HR_ACTIVE, inactive: HR_INACTIVE });
 
