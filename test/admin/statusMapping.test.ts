@@ -27,7 +27,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const dirNotFound = { error: { code: 'not_found', message: 'Directory not found' } };
 
 const HR_ACTIVE = ['active', 'employed', 'hired', 'onboarding', 'on leave', 'leave', 'leave of absence'];
-const HR_INACTIVE = ['inactive', 'terminated', 'terminating', 'offboarded', 'departed', 'former', 'resigned', 'retired', 'deceased'];
+const HR_INACTIVE = ['inactive', 'terminated', 'offboarded', 'departed', 'former', 'resigned', 'retired', 'deceased'];
 const OKTA_PRESET = {
   source: 'preset',
   rules: [

@@ -56,7 +56,19 @@ test('defaults are the documented ones', () => {
     logLevel: 'info',
     bodyLimit: '1mb',
     shutdownTimeoutMs: 10000,
+    runWorker: true,
+    eventRetentionDays: 30,
+    webhook: { retryBaseSeconds: 60, maxAttempts: 12, timeoutMs: 10000, disableAfterHours: 72, allowPrivateNetworks: false },
+    secretsKey: undefined,
+    workerPollMs: 1000,
   });
+});
+
+test('worker and webhook settings parse and reject bad values by name', () => {
+  const c = loadConfig({ RUN_WORKER: 'false', WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1', SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
+  expect([c.runWorker, c.webhook.allowPrivateNetworks, c.secretsKey]).toEqual([false, true, Buffer.alloc(32, 7)]);
+  const err = configErrorFor({ RUN_WORKER: 'maybe', SECRETS_KEY: 'c2hvcnQ=', WEBHOOK_MAX_ATTEMPTS: '0' });
+  expect(err.issues.map((i) => i.split(':')[0]).sort()).toEqual(['RUN_WORKER', 'SECRETS_KEY', 'WEBHOOK_MAX_ATTEMPTS']);
 });
 
 test('empty strings count as unset, and PUBLIC_URL loses its trailing slash', () => {
