@@ -4,7 +4,9 @@ import { ensureAdminKey } from './auth/ensureAdminKey';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';
 import { createLogger } from './http/logger';
-import { createPolicySwitchRunner } from './jobs/policySwitchRunner';
+import { createMetrics } from './http/metrics';
+import { startBackground } from './worker/background';
+import { createWorkerMetrics } from './worker/workerMetrics';
 
 /**
  * Process entry: validate config, open (or start) the database, apply migrations,
@@ -25,15 +27,22 @@ async function main(): Promise<void> {
   const db = await openDatabase(config, { migrate: true, log: (line) => logger.debug({ postgres: line }) });
   logger.info({ embedded: db.embedded }, 'database ready, migrations applied');
 
-  const app = buildApp({ dataSource: db.dataSource, config, logger });
+  const metrics = createMetrics();
+  const app = buildApp({ dataSource: db.dataSource, config, logger, metrics });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   await announce(db.dataSource, config.publicUrl, config.adminApiKey !== undefined);
-  // Policy switch jobs run in the background (several processes may share them); this
-  // also resumes jobs a previous process left running.
-  const policySwitches = createPolicySwitchRunner(db.dataSource, { logger });
-  await policySwitches.start();
+  // The worker (event sequencer, webhook deliveries, retention, policy-switch jobs) runs
+  // here unless RUN_WORKER=false; it also resumes work a previous process left.
+  const background = config.runWorker
+    ? await startBackground({
+        dataSource: db.dataSource,
+        config,
+        logger,
+        metrics: createWorkerMetrics(metrics.registry, db.dataSource),
+      })
+    : undefined;
 
   let stopping = false;
   const inFlight = trackResponses(server, () => stopping);
@@ -48,8 +57,8 @@ async function main(): Promise<void> {
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       server.closeIdleConnections();
     });
-    // Finishes the batch in progress; the rest of a job waits for the next start.
-    await policySwitches.stop();
+    // Finishes the unit of work in progress; the rest waits for the next start.
+    await background?.stop();
     await db.close();
     logger.info('stopped');
     process.exit(0);
