@@ -32,9 +32,10 @@ async function main(): Promise<void> {
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  await announce(db.dataSource, config.publicUrl, config.adminApiKey !== undefined);
   // The worker (event sequencer, webhook deliveries, retention, policy-switch jobs) runs
-  // here unless RUN_WORKER=false; it also resumes work a previous process left.
+  // here unless RUN_WORKER=false; it also resumes work a previous process left. Started
+  // before the announcement, so once "listening" is printed the signal handlers below
+  // are in place (a SIGTERM in between would otherwise end the process ungracefully).
   const background = config.runWorker
     ? await startBackground({
         dataSource: db.dataSource,
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
         metrics: createWorkerMetrics(metrics.registry, db.dataSource),
       })
     : undefined;
+  await announce(db.dataSource, config.publicUrl, config.adminApiKey !== undefined);
 
   let stopping = false;
   const inFlight = trackResponses(server, () => stopping);

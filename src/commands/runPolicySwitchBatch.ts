@@ -27,10 +27,11 @@ export type PolicySwitchBatch = {
  * nothing, so a crash never counts a user twice or loses one.
  *
  * The job row is claimed FOR UPDATE SKIP LOCKED, so two runners never work one job at
- * once; users are locked the same way, skipping those a SCIM write holds (that write,
- * now under secure, deletes or reactivates them itself). The job completes when no
- * inactive directory user is left, not when a batch comes back short. `ctx.actor` is
- * the person who started the switch; the completion is audited in their name.
+ * once; users are locked the same way, skipping those a SCIM write holds (a later
+ * batch takes them, unless that write, now under secure, deleted or reactivated them).
+ * So the job completes when no inactive directory user is left, not when a batch comes
+ * back short. `ctx.actor` is the person who started the switch; the completion is
+ * audited in their name.
  */
 export async function runPolicySwitchBatch(
   ctx: CommandContext,

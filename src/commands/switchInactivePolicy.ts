@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
+import { queryReturning } from '../db/returning';
 import { Environment, INACTIVE_POLICIES } from '../entities/Environment';
 import { PolicySwitchJob } from '../entities/PolicySwitchJob';
 import { forbidden, notFound } from '../errors';
 import { isId, newId } from '../ids';
-import { queryReturning } from '../db/returning';
 import { CommandContext, actorLabel, assertCanAccessEnvironment, isOperator } from './context';
 
 /** Why support staff changed the policy: trimmed, 1–500 characters, no U+0000 (PostgreSQL text cannot hold it). */
@@ -93,7 +93,7 @@ export async function switchInactivePolicy(
     });
   }
   // Delivered only if this transaction commits, i.e. exactly when the job becomes visible.
-  if (job && 0) await ctx.manager.query(`SELECT pg_notify($1, $2)`, [POLICY_SWITCH_CHANNEL, job.id]);
+  if (job) await ctx.manager.query(`SELECT pg_notify($1, $2)`, [POLICY_SWITCH_CHANNEL, job.id]);
   return { environment: await ctx.manager.findOneByOrFail(Environment, { id: environmentId }), job, changed: true };
 }
 

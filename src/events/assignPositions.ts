@@ -19,10 +19,12 @@ export async function assignPositions(
     const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK]);
     if (!locked) return 0;
     // Under the lock nobody else assigns, so max(position) + row number is gap-free and ordered.
+    // SKIP LOCKED: an event row locked by a redaction (secure policy) is positioned on a
+    // later pass instead of waiting, so the sequencer never takes part in a deadlock.
     const rows = await queryReturning<{ id: string }>(
       manager,
       `WITH pending AS (
-         SELECT id, seq FROM events WHERE position IS NULL ORDER BY seq LIMIT $1
+         SELECT id, seq FROM events WHERE position IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
        ), numbered AS (
          SELECT id, (SELECT coalesce(max(position), 0) FROM events) + row_number() OVER (ORDER BY seq) AS position
            FROM pending

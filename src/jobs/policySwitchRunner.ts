@@ -15,12 +15,16 @@ export type RunJobOptions = {
   /** Users per batch (default 200). Each batch is one transaction holding its users' row locks. */
   batchSize?: number;
   /**
-   * Wait before trying again when the users left are held by SCIM writes in flight, or
-   * (with `followWhenBusy`) the job by another runner (default 200 ms). A retry is a few
-   * cheap queries.
+   * With `followWhenBusy`, the wait before trying again when a batch could do nothing
+   * (default 200 ms); also the wait before running a batch a deadlock rolled back.
    */
   retryDelayMs?: number;
-  /** Keep following a job another runner is working on until it ends (the CLI does); default false. */
+  /**
+   * Keep going until the job ends when a batch could do nothing because the rest is
+   * held elsewhere (another runner has the job, SCIM writes in flight hold the users
+   * left); the CLI does. Default false: return the job still running, so a runner moves
+   * on to other jobs and comes back at its next poll.
+   */
   followWhenBusy?: boolean;
   /** Called after every batch, with the job as it then stood. */
   onBatch?: (batch: PolicySwitchBatch & { job: PolicySwitchJob }) => void;
@@ -31,7 +35,7 @@ export type RunJobOptions = {
 /**
  * Runs a policy switch job batch by batch, each in its own transaction, until it is no
  * longer running; returns the job as last seen (null if it no longer exists). Without
- * `followWhenBusy` it also returns, still running, when another runner holds the job.
+ * `followWhenBusy` it also returns, still running, when a batch could do nothing.
  */
 export async function runPolicySwitchJob(ds: DataSource, jobId: string, opts: RunJobOptions = {}): Promise<PolicySwitchJob | null> {
   const first = await ds.manager.findOneBy(PolicySwitchJob, { id: jobId });
@@ -55,9 +59,8 @@ export async function runPolicySwitchJob(ds: DataSource, jobId: string, opts: Ru
     if (!batch.job) return null;
     job = batch.job;
     opts.onBatch?.({ ...batch, job });
-    if (job.status !== 'running') break;
-    if (!batch.claimed && !opts.followWhenBusy) break;
-    if (batch.touched === 0 && !(await pause(opts.retryDelayMs ?? 200, opts.signal))) break;
+    if (job.status !== 'running' || batch.touched > 0) continue;
+    if (!opts.followWhenBusy || !(await pause(opts.retryDelayMs ?? 200, opts.signal))) break;
   }
   return job;
 }
@@ -176,8 +179,10 @@ function notificationListener(ds: DataSource, logger: Logger, onNotify: () => vo
       if (n.channel === POLICY_SWITCH_CHANNEL) onNotify();
     });
     c.on('error', (err: Error) => {
+      // Before LISTEN succeeded the failed query releases it; after close() it is gone.
+      if (client !== c) return;
       logger.warn({ err }, 'lost the policy switch notification connection; polling until it is back');
-      if (client === c) client = null;
+      client = null;
       c.release(err);
     });
     try {

@@ -397,6 +397,42 @@ describe('the job applies secure to the people kept under retain', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  test('a person a SCIM write holds is skipped, not forgotten: the job completes only once nobody is left', async () => {
+    const { env, scim } = await tenant('retain');
+    const held = await createUser(scim, 'held');
+    const free = await createUser(scim, 'free');
+    await setActive(scim, held, false);
+    await setActive(scim, free, false);
+    const jobId = await switchToSecure(env.id);
+    // What a SCIM write in flight holds (src/scim/resourceRoutes.ts), e.g. a PATCH that
+    // turns out to change nothing, so that write will not delete the person itself.
+    const writer = t.dataSource.createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    try {
+      await writer.query(`SELECT id FROM scim_users WHERE id = $1 FOR UPDATE`, [held]);
+      const seen: [number, string, number][] = [];
+      const job = await runPolicySwitchJob(t.dataSource, jobId, {
+        batchSize: 10,
+        retryDelayMs: 10,
+        followWhenBusy: true,
+        onBatch: (b) => {
+          seen.push([b.job.processed, b.job.status, b.touched]);
+          // The second batch found only the held person left: let the write finish.
+          if (seen.length === 2) void writer.commitTransaction();
+        },
+      });
+      expect(job).toMatchObject({ status: 'completed', processed: 2, total: 2 });
+      expect(seen[0]).toEqual([1, 'running', 1]);
+      expect(seen[1]).toEqual([1, 'running', 0]);
+      expect(seen[seen.length - 1]).toEqual([2, 'completed', 1]);
+      expect(seen.slice(2, -1).filter((b) => b[2] !== 0)).toEqual([]);
+      expect(await inactiveDirectoryUsers(env.id)).toEqual([]);
+    } finally {
+      await writer.release();
+    }
+  });
+
   test('while SCIM writes go on and two runners work the job, every inactive person ends deleted exactly once', async () => {
     const { env, scim } = await tenant('retain');
     const ids: string[] = [];

@@ -152,7 +152,7 @@ test(`a job survives SIGKILL of its runner mid-way; the next runner finishes it,
   const left: { users: number; unerased: number; unredacted: number }[] = await t.dataSource.query(
     `SELECT (SELECT count(*)::int FROM directory_users WHERE environment_id = $1) AS users,
             (SELECT count(*)::int FROM scim_users WHERE directory_id = $2 AND resource ? 'name') AS unerased,
-            (SELECT count(*)::int FROM events WHERE environment_id = $1 AND subject_id IS NOT NULL AND NOT (data ? 'redacted')) AS unredacted`,
+            (SELECT count(*)::int FROM events WHERE environment_id = $1 AND subject_id IS NOT NULL AND NOT (data::jsonb ? 'redacted')) AS unredacted`,
     [directory.environment_id, directory.id],
   );
   expect(left).toEqual([{ users: 0, unerased: 0, unredacted: 0 }]);
@@ -190,7 +190,11 @@ test('a started runner picks a new job up as soon as the switch commits', async 
   await runner.drain();
   try {
     const jobId = await switchToSecure(directory.environment_id);
-    while (!ended.has(jobId)) await new Promise<void>((resolve) => (wake = resolve));
+    // Bounded, so a missing notification fails here and the finally still stops the runner.
+    let gaveUp = false;
+    const limit = setTimeout(() => ((gaveUp = true), wake()), 20_000);
+    while (!ended.has(jobId) && !gaveUp) await new Promise<void>((resolve) => (wake = resolve));
+    clearTimeout(limit);
     expect(ended.get(jobId)).toMatchObject({ status: 'completed', processed: 1, total: 1 });
   } finally {
     await runner.stop();
