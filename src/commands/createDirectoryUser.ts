@@ -18,6 +18,7 @@ export async function createDirectoryUser(
   ctx: CommandContext,
   scimUser: { id: string; resource: Record<string, unknown> },
   state: UserState,
+  opts: { newScimUser?: boolean } = {},
 ): Promise<DirectoryUserRow> {
   const { directoryId, environmentId } = scimTenantOf(ctx);
   const f = directoryUserFields(scimUser.resource);
@@ -42,7 +43,8 @@ export async function createDirectoryUser(
       JSON.stringify(f.raw_attributes),
     ],
   );
-  const groups = await directoryGroupsOfScimUser(ctx.manager, directoryId, scimUser.id);
+  // A SCIM user created in this same request cannot be in a group yet.
+  const groups = opts.newScimUser ? [] : await directoryGroupsOfScimUser(ctx.manager, directoryId, scimUser.id);
   const refs = groups.map((g) => ({ object: 'directory_group' as const, id: g.id, name: g.name }));
   const data = presentDirectoryUser(user, refs);
   await recordEvent(ctx, { type: 'user.created', environmentId, directoryId, data, subjectId: user.id });

@@ -19,6 +19,8 @@ export type UserLifecyclePlan = {
   existing: DirectoryUserRow | undefined;
   /** The SCIM resource to store: under the secure policy an inactive person keeps identifiers only. */
   stored: StoredResource;
+  /** True when the SCIM user is being created (it has no group memberships yet). */
+  isNew: boolean;
 };
 
 /**
@@ -36,7 +38,7 @@ export async function planUserLifecycle(
   const currentState = existing?.state ?? (current ? (current.active ? 'active' : 'inactive') : undefined);
   const verdict = deriveState(stored, rules, currentState);
   const decision = decide(policy, existing !== undefined, verdict.state);
-  return { decision, verdict, existing, stored: decision.erase ? eraseProfile(stored) : stored };
+  return { decision, verdict, existing, stored: decision.erase ? eraseProfile(stored) : stored, isNew: current === undefined };
 }
 
 /** Carries out a plan once the SCIM row is written: creates, updates or deletes the directory user. */
@@ -46,7 +48,9 @@ export async function applyUserLifecycle(
   plan: UserLifecyclePlan,
 ): Promise<void> {
   const { decision, existing } = plan;
-  if (decision.action === 'create') await createDirectoryUser(ctx, scimUser, decision.state);
+  if (decision.action === 'create') {
+    await createDirectoryUser(ctx, scimUser, decision.state, { newScimUser: plan.existing === undefined && plan.isNew });
+  }
   else if (decision.action === 'update') await updateDirectoryUser(ctx, existing!, scimUser.resource, decision.state);
   else if (decision.action === 'delete') await deleteDirectoryUser(ctx, existing!, { erase: decision.erase });
   await auditStateSignals(ctx, scimUser.id, plan.verdict);

@@ -91,16 +91,20 @@ export async function selectPage<R>(
 ): Promise<{ rows: R[]; total: number }> {
   const condition = where ? ` AND (${where.sql})` : '';
   const params = [directoryId, ...(where?.params ?? [])];
+  const rows: R[] =
+    limit === 0
+      ? []
+      : await m.query(
+          `SELECT * FROM ${table} r WHERE r.directory_id = $1${condition}
+            ORDER BY r.created_at, r.id OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`,
+          params,
+        );
+  // A first page that is not full holds every match: no count needed (Okta's existence check).
+  if (offset === 0 && rows.length < limit) return { rows, total: rows.length };
   const countRows: { total: string }[] = await m.query(
     `SELECT count(*) AS total FROM ${table} r WHERE r.directory_id = $1${condition}`,
     params,
   );
   const total = Number(countRows[0].total);
-  if (limit === 0 || offset >= total) return { rows: [], total };
-  const rows: R[] = await m.query(
-    `SELECT * FROM ${table} r WHERE r.directory_id = $1${condition}
-      ORDER BY r.created_at, r.id OFFSET ${Math.floor(offset)} LIMIT ${Math.floor(limit)}`,
-    params,
-  );
   return { rows, total };
 }

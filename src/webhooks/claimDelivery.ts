@@ -45,6 +45,10 @@ export async function claimDelivery(ds: DataSource, leaseSeconds: number): Promi
                        AND ((d.status = 'pending' AND d.next_attempt_at <= now())
                          OR (d.status = 'delivering' AND d.lease_expires_at <= now()))
                      ORDER BY d.event_position LIMIT 1)
+          -- Checked again in this statement's snapshot: the endpoint query's snapshot was taken
+          -- before its row lock was granted, so it can miss a claim committed by the previous holder.
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f
+                           WHERE f.endpoint_id = $1 AND f.status = 'delivering' AND f.lease_expires_at > now())
         RETURNING id, event_id, attempts`,
       [endpoint.id, leaseSeconds],
     );

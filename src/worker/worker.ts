@@ -13,6 +13,7 @@ import { WorkerMetrics } from './workerMetrics';
 export type WorkerDeps = { dataSource: DataSource; config: Config; logger: Logger; metrics?: WorkerMetrics };
 export type Worker = { stop(): Promise<void>; kick(): void };
 
+// Time a claim allows beyond the HTTP timeout (reading the event, signing, recording the outcome).
 const LEASE_SECONDS_MARGIN = 20;
 const CLEANUP_EVERY_MS = 60 * 60 * 1000;
 
@@ -23,11 +24,15 @@ const CLEANUP_EVERY_MS = 60 * 60 * 1000;
  * cleanup. Woken by LISTEN/NOTIFY, with polling as the fallback. Safe to run in
  * several processes at once.
  */
-export async function startWorker(deps: WorkerDeps, opts: { concurrency?: number } = {}): Promise<Worker> {
+export async function startWorker(
+  deps: WorkerDeps,
+  opts: { concurrency?: number; leaseMarginSeconds?: number } = {},
+): Promise<Worker> {
   const { dataSource: ds, config, logger } = deps;
   const box = secretBox(await resolveSecretsKey(ds.manager, config.secretsKey));
   const concurrency = opts.concurrency ?? 8;
-  const leaseSeconds = Math.ceil(config.webhook.timeoutMs / 1000) + LEASE_SECONDS_MARGIN;
+  // A claim of a worker that died is retried by another once this has passed since the claim.
+  const leaseSeconds = Math.ceil(config.webhook.timeoutMs / 1000) + (opts.leaseMarginSeconds ?? LEASE_SECONDS_MARGIN);
   let stopping = false;
   let inFlight = 0;
   const running = new Set<Promise<unknown>>();
