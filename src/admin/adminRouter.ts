@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { requireJsonBody } from '../http/requireJson';
 import { adminAuth } from './auth';
 import { AdminDeps } from './deps';
 import { directoriesRoutes } from './directoriesRoutes';
@@ -17,7 +18,13 @@ export function adminRouter(deps: AdminDeps): Router {
   // Authenticate before reading the body: an anonymous client gets 401 and costs no parsing.
   r.use(adminAuth(deps));
   // strict: only objects and arrays are JSON bodies here; a bare "x" is a 400.
-  r.use(express.json({ limit: deps.config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  const json = ['application/json', 'application/*+json'];
+  r.use(
+    requireJsonBody(json, (res, type) => {
+      res.status(415).json({ error: { code: 'unsupported_media_type', message: `Content-Type must be application/json, not ${type}` } });
+    }),
+  );
+  r.use(express.json({ limit: deps.config.bodyLimit, strict: true, type: json }));
   r.use(environmentsRoutes(deps));
   r.use(directoriesRoutes(deps));
   r.use(statusMappingRoutes(deps));

@@ -6,7 +6,9 @@ import { DataSource } from 'typeorm';
 import { ScimTenant } from '../auth/authenticateScimToken';
 import { groupAdapter } from './groupAdapter';
 import { resourceRoutes } from './resourceRoutes';
+import { requireJsonBody } from '../http/requireJson';
 import { scimAuth } from './scimAuth';
+import { scimErrorBody } from './scimError';
 import { scimErrorHandler } from './scimErrors';
 import { applyServiceProviderConfig, setUpScimmy } from './scimSetup';
 import { userAdapter } from './userAdapter';
@@ -32,7 +34,13 @@ export function scimRouter(deps: ScimDeps): Router {
   r.use(labelRoute);
   r.use(scimAuth(deps.dataSource));
   // RFC 7644 §3.1: clients send application/scim+json; Okta sends application/json.
-  r.use(express.json({ limit: deps.bodyLimit, strict: false, type: ['application/scim+json', 'application/json'] }));
+  const json = ['application/scim+json', 'application/json'];
+  r.use(
+    requireJsonBody(json, (res, type) => {
+      res.status(415).type('application/scim+json').send(scimErrorBody(415, `Content-Type must be application/scim+json or application/json, not ${type}`));
+    }),
+  );
+  r.use(express.json({ limit: deps.bodyLimit, strict: false, type: json }));
   r.use('/Users', resourceRoutes(userAdapter, deps));
   r.use('/Groups', resourceRoutes(groupAdapter, deps));
   // Root-level search across resource types (RFC 7644 §3.4.3), bulk (§3.7) and /Me (§3.11)

@@ -237,3 +237,18 @@ describe('DELETE /api/v1/environments/:id/api-keys/:keyId', () => {
     },
   );
 });
+
+test('a body that is not JSON is 415, and no key is created', async () => {
+  const env = await makeEnvironment(t.app);
+  const res = await request(t.app)
+    .post(`/api/v1/environments/${env.id}/api-keys`)
+    .set('Authorization', `Bearer ${ADMIN_KEY}`)
+    .set('Content-Type', 'text/plain')
+    .send('name=x');
+  expect([res.status, res.body]).toEqual([
+    415,
+    { error: { code: 'unsupported_media_type', message: 'Content-Type must be application/json, not text/plain' } },
+  ]);
+  const list = await request(t.app).get(`/api/v1/environments/${env.id}/api-keys`).set('Authorization', `Bearer ${ADMIN_KEY}`);
+  expect(list.body.data).toEqual([]);
+});

@@ -352,3 +352,15 @@ describe('database failures are 500 with the request id, never 404 or 401', () =
     }
   });
 });
+
+test('a body that is not JSON is 415 with a SCIM error, and nothing is created', async () => {
+  const d = await makeDirectory(t.app);
+  const res = await request(t.app)
+    .post(`/scim/v2/${d.id}/Users`)
+    .set('Authorization', `Bearer ${d.bearer_token}`)
+    .set('Content-Type', 'text/plain')
+    .send('userName=alice');
+  expect([res.status, res.body]).toEqual([415, scimError(415)]);
+  const list = await scimClient(t.app, d).get('/Users');
+  expect(list.body.totalResults).toBe(0);
+});
