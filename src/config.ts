@@ -123,3 +123,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPollMs: c.WORKER_POLL_MS,
   };
 }
+
+/** For process entry points: the configuration, or exit 78 (EX_CONFIG) with the message naming the variable. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { buildApp } from './app';
 import { ensureAdminKey } from './auth/ensureAdminKey';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/open';
 import { createLogger } from './http/logger';
 import { createMetrics } from './http/metrics';
@@ -13,16 +13,7 @@ import { createWorkerMetrics } from './worker/workerMetrics';
  * serve, and shut down gracefully on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, { migrate: true, log: (line) => logger.debug({ postgres: line }) });
   logger.info({ embedded: db.embedded }, 'database ready, migrations applied');

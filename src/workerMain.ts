@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/open';
 import { createLogger } from './http/logger';
 import { startBackground } from './worker/background';
@@ -10,16 +10,7 @@ import { startBackground } from './worker/background';
  * unit of work in progress.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, { migrate: true, log: (line) => logger.debug({ postgres: line }) });
   const background = await startBackground({ dataSource: db.dataSource, config, logger });

@@ -1,17 +1,8 @@
 import { Directory } from '../entities/Directory';
+import { presentDirectory } from '../presenters/directory';
 
-/** The `data` of directory.* events: the directory without its SCIM URL (which depends on deployment). */
+/** The `data` of directory.* events: the directory as the API shows it, without its SCIM URL (deployment-specific). */
 export function directoryEventData(d: Directory) {
-  return {
-    object: 'directory',
-    id: d.id,
-    environment_id: d.environmentId,
-    name: d.name,
-    organization_name: d.organizationName,
-    provider: d.provider,
-    domains: d.domains,
-    state: d.state,
-    created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
-  };
+  const { scim_url: _scimUrl, ...data } = presentDirectory(d, '');
+  return data;
 }

@@ -1,13 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup } from './urlPolicy';
+import { guardedLookup, literalAddressRefusal } from './urlPolicy';
 
 /** The outcome of one HTTP attempt: a status code, or a transport error (timeout, refused, DNS). */
 export type AttemptOutcome = { ok: boolean; statusCode: number | null; error: string | null };
 
 /**
  * POSTs one webhook. Redirects are not followed (a 3xx is a failure), the whole
- * attempt is bounded by `timeoutMs`, and addresses are checked after DNS resolution.
+ * attempt is bounded by `timeoutMs`, and addresses are checked after DNS resolution
+ * (literal addresses before connecting).
  * Only 2xx counts as delivered. The response body is read and discarded (bounded).
  */
 export function postWebhook(
@@ -16,6 +17,9 @@ export function postWebhook(
   headers: Record<string, string>,
   opts: { timeoutMs: number; allowPrivateNetworks: boolean },
 ): Promise<AttemptOutcome> {
+  const target = new URL(url);
+  const refused = literalAddressRefusal(target.hostname, opts.allowPrivateNetworks);
+  if (refused) return Promise.resolve({ ok: false, statusCode: null, error: refused });
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome: AttemptOutcome) => {
@@ -24,7 +28,6 @@ export function postWebhook(
       clearTimeout(timer);
       resolve(outcome);
     };
-    const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;
     const req = client.request(
       target,

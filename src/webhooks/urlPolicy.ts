@@ -47,6 +47,22 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string | un
   return undefined;
 }
 
+/** The error of an attempt refused by the address policy. */
+function refusedAddressMessage(hostname: string): string {
+  return `Refused to connect to ${hostname}: private or loopback address`;
+}
+
+/**
+ * The refusal for a URL host that is a literal IP address (`127.0.0.1`, `[::1]`), or
+ * undefined. Node connects to literal addresses without calling the lookup function,
+ * so guardedLookup never sees them: they are checked here, before connecting.
+ */
+export function literalAddressRefusal(hostname: string, allowPrivate: boolean): string | undefined {
+  const ip = hostname.replace(/^\[|\]$/g, '');
+  if (allowPrivate || !net.isIP(ip) || isPublicAddress(ip)) return undefined;
+  return refusedAddressMessage(hostname);
+}
+
 /**
  * A dns.lookup replacement for http.request that refuses private addresses after
  * resolution, so the address checked is the address connected to (no DNS rebinding).
@@ -61,7 +77,7 @@ export function guardedLookup(allowPrivate: boolean) {
       .then((addresses) => {
         const refused = addresses.find((a) => !allowPrivate && !isPublicAddress(a.address));
         if (refused || addresses.length === 0) {
-          const err: NodeJS.ErrnoException = new Error(`Refused to connect to ${hostname}: private or loopback address`);
+          const err: NodeJS.ErrnoException = new Error(refusedAddressMessage(hostname));
           err.code = 'EPRIVATEADDRESS';
           callback(err, '', 0);
           return;
