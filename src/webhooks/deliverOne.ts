@@ -23,6 +23,16 @@ export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedD
     return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
   }
   const body = JSON.stringify(presentEvent(rows[0]));
+  let signature: string;
+  try {
+    signature = signWebhook(body, box.open(claim.secret_ciphertext));
+  } catch {
+    // Sealed under another key (SECRETS_KEY changed). Recorded as a failed attempt so it
+    // is retried, then failed, and shows in last_error; thrown, the claim would only
+    // expire and be taken again, without end.
+    const outcome = { ok: false, statusCode: null, error: 'signing secret cannot be opened (was SECRETS_KEY changed?)' };
+    return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
+  }
   const outcome = await postWebhook(
     claim.url,
     body,
@@ -30,7 +40,7 @@ export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedD
       'Content-Type': 'application/json',
       'User-Agent': 'dsync-webhooks/1',
       'Dsync-Event-Id': claim.event_id,
-      'Dsync-Signature': signWebhook(body, box.open(claim.secret_ciphertext)),
+      'Dsync-Signature': signature,
     },
     { timeoutMs: opts.timeoutMs, allowPrivateNetworks: opts.allowPrivateNetworks },
   );

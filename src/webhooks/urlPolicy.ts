@@ -9,7 +9,7 @@ import net from 'node:net';
  */
 export function isPublicAddress(address: string): boolean {
   const ip = address.replace(/^\[|\]$/g, '');
-  const v4 = net.isIPv4(ip) ? ip : /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  const v4 = net.isIPv4(ip) ? ip : /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? mappedHexIPv4(ip);
   if (v4) {
     const [a, b] = v4.split('.').map(Number);
     if (a === 0 || a === 10 || a === 127) return false;
@@ -27,6 +27,18 @@ export function isPublicAddress(address: string): boolean {
   if (/^fe[89ab]/.test(lower)) return false; // link-local fe80::/10
   if (/^ff/.test(lower)) return false; // multicast
   return true;
+}
+
+/**
+ * The IPv4 address inside an IPv4-mapped IPv6 address written in hex (`::ffff:7f00:1`,
+ * how the URL parser serialises `[::ffff:127.0.0.1]`); connecting to it reaches that
+ * IPv4 address (RFC 4291 §2.5.5.2), so it is judged as one.
+ */
+function mappedHexIPv4(ip: string): string | undefined {
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  if (!m) return undefined;
+  const [hi, lo] = [parseInt(m[1], 16), parseInt(m[2], 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
 /** Validates a webhook URL's form: http(s), a host, no credentials. Returns an error message or undefined. */

@@ -8,16 +8,21 @@ import { USER_SCHEMA, scimClient } from '../support/scimClient';
 import { startSubscriber } from '../support/subscriber';
 import { TestApp, createTestApp } from '../support/testApp';
 import { waitUntil } from '../support/waitUntil';
+import { OwnDatabase, createOwnDatabase } from './ownDatabase';
 
+let db: OwnDatabase;
 let t: TestApp;
 let worker: Worker;
 beforeAll(async () => {
-  t = await createTestApp({ WEBHOOK_RETRY_BASE_SECONDS: '0.2', WEBHOOK_MAX_ATTEMPTS: '5', WORKER_POLL_MS: '50', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+  // A database of its own: the worker would otherwise deliver other files' endpoints too.
+  db = await createOwnDatabase('delivery');
+  t = await createTestApp({ DATABASE_URL: db.url, WEBHOOK_RETRY_BASE_SECONDS: '0.2', WEBHOOK_MAX_ATTEMPTS: '5', WORKER_POLL_MS: '50', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
   worker = await startWorker({ dataSource: t.dataSource, config: t.config, logger: createLogger('silent') });
 });
 afterAll(async () => {
   await worker.stop();
   await t.close();
+  await db.drop();
 });
 
 async function endpointFor(environmentId: string, url: string, events: string[] = []) {
