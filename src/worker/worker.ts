@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Config } from '../config';
@@ -8,6 +7,7 @@ import { claimDelivery } from '../webhooks/claimDelivery';
 import { deliverOne } from '../webhooks/deliverOne';
 import { fanOutDeliveries } from '../webhooks/fanOut';
 import { resolveSecretsKey, secretBox } from '../webhooks/secretBox';
+import { listenForNotifications } from './notificationListener';
 import { WorkerMetrics } from './workerMetrics';
 
 export type WorkerDeps = { dataSource: DataSource; config: Config; logger: Logger; metrics?: WorkerMetrics };
@@ -66,13 +66,7 @@ export async function startWorker(
     }
   };
 
-  const listener = new Client({ connectionString: dataSourceUrl(ds) });
-  listener.on('notification', () => wake());
-  listener.on('error', (err) => logger.warn({ err }, 'worker LISTEN connection failed; polling only'));
-  await listener.connect().then(
-    () => listener.query('LISTEN dsync_events; LISTEN dsync_deliveries'),
-    (err) => logger.warn({ err }, 'worker LISTEN connection failed; polling only'),
-  );
+  const listener = listenForNotifications(dataSourceUrl(ds), ['dsync_events', 'dsync_deliveries'], () => wake(), logger);
 
   let lastCleanup = 0;
   const loop = (async () => {
@@ -108,7 +102,7 @@ export async function startWorker(
       wake();
       await loop;
       await Promise.allSettled([...running]);
-      await listener.end().catch(() => undefined);
+      await listener.close();
     },
   };
 }
