@@ -1,3 +1,4 @@
+import { whereStored } from '../support/databaseScan';
 import request from 'supertest';
 import { resolveSecretsKey, secretBox } from '../../src/webhooks/secretBox';
 import { makeApiKey, makeDirectory, makeEnvironment } from '../support/factories';
@@ -41,26 +42,6 @@ async function storedSecret(id: string): Promise<{ sealed: string; opened: strin
   return { sealed: row.secret_ciphertext, opened: box.open(row.secret_ciphertext) };
 }
 
-/** Every table and column where `needle` occurs in a text-like value (strpos: `_` is not a wildcard). */
-async function findEverywhere(needle: string): Promise<string[]> {
-  const columns: { table_name: string; column_name: string }[] = await t.dataSource.query(
-    `SELECT c.table_name, c.column_name
-       FROM information_schema.columns c
-       JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
-      WHERE c.table_schema = 'public' AND tb.table_type = 'BASE TABLE'
-        AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')`,
-  );
-  expect(columns.length).toBeGreaterThan(10);
-  const hits: string[] = [];
-  for (const { table_name, column_name } of columns) {
-    const [{ found }]: { found: boolean }[] = await t.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0) AS found`,
-      [needle],
-    );
-    if (found) hits.push(`${table_name}.${column_name}`);
-  }
-  return hits;
-}
 
 test('creation returns the endpoint with its secret once; later reads never show it, and it is stored sealed', async () => {
   const env = await makeEnvironment(t.app);
@@ -91,8 +72,8 @@ test('creation returns the endpoint with its secret once; later reads never show
   expect(stored.opened).toBe(secret);
   expect(stored.sealed).toMatch(/^v1\./);
   // The scan works: it finds a value that is stored (the endpoint's id).
-  expect(await findEverywhere(view.id)).toContain('webhook_endpoints.id');
-  expect(await findEverywhere(secret.slice('whsec_'.length))).toEqual([]);
+  expect(await whereStored(t.dataSource, view.id)).toContain('webhook_endpoints.id');
+  expect(await whereStored(t.dataSource, secret.slice('whsec_'.length))).toEqual([]);
 });
 
 test('rotating the secret returns a new one once; the old one is no longer what is stored', async () => {
@@ -111,7 +92,7 @@ test('rotating the secret returns a new one once; the old one is no longer what 
   expect(rotated.body.secret).not.toBe(first);
   expect((await storedSecret(endpoint.id)).opened).toBe(rotated.body.secret);
   for (const secret of [first, rotated.body.secret]) {
-    expect({ secret, hits: await findEverywhere(secret.slice('whsec_'.length)) }).toEqual({ secret, hits: [] });
+    expect({ secret, hits: await whereStored(t.dataSource, secret.slice('whsec_'.length)) }).toEqual({ secret, hits: [] });
   }
   const { secret: _secret, ...rotatedView } = rotated.body;
   expect((await request(t.app).get(`/api/v1/webhook-endpoints/${endpoint.id}`).set(admin)).body).toEqual(rotatedView);

@@ -1,3 +1,4 @@
+import { whereStored } from '../support/databaseScan';
 import { eventsOf } from '../support/events';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { loadRecording, replay } from '../support/replay';
@@ -49,34 +50,10 @@ const profileValues = (p: Person) => ({
   badge: p.badge,
 });
 
-/**
- * Every place a value is stored: each text, varchar, json, jsonb or array column of
- * every table in the public schema, searched with strpos on its text form.
- */
-async function whereStored(value: string): Promise<string[]> {
-  const columns: { table_name: string; column_name: string }[] = await t.dataSource.query(
-    `SELECT c.table_name, c.column_name
-       FROM information_schema.columns c
-       JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
-      WHERE c.table_schema = 'public' AND tb.table_type = 'BASE TABLE'
-        AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')
-      ORDER BY c.table_name, c.column_name`,
-  );
-  expect(columns.length).toBeGreaterThan(20);
-  const found: string[] = [];
-  for (const { table_name, column_name } of columns) {
-    const [row]: { n: number }[] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM "${table_name}" WHERE strpos("${column_name}"::text, $1) > 0`,
-      [value],
-    );
-    if (row.n > 0) found.push(`${table_name}.${column_name}`);
-  }
-  return found;
-}
 
 async function storedProfile(p: Person): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const [key, value] of Object.entries(profileValues(p))) out[key] = await whereStored(value);
+  for (const [key, value] of Object.entries(profileValues(p))) out[key] = await whereStored(t.dataSource, value);
   return out;
 }
 
