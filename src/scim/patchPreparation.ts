@@ -1,5 +1,5 @@
 import { ResourceKind } from './resourceMapping';
-import { knownTopLevelKeys } from './scimSetup';
+import { ENTERPRISE_URN, declaredEnterpriseKeys, knownTopLevelKeys } from './scimSetup';
 
 /** One PATCH operation as sent (RFC 7644 §3.5.2), after quirk normalisation. */
 export type PatchOperation = { op: string; path?: string; value?: unknown };
@@ -84,6 +84,14 @@ export function applyExtras(stored: Record<string, unknown>, changes: ExtraChang
 function unknownTarget(path: string, known: Set<string>): { key: string; sub?: string } | undefined {
   if (path.toLowerCase().startsWith('urn:')) {
     const lower = path.toLowerCase();
+    // An enterprise sub-attribute scimmy does not declare is kept as pushed, like an unknown schema's.
+    const enterprisePrefix = `${ENTERPRISE_URN.toLowerCase()}:`;
+    if (lower.startsWith(enterprisePrefix)) {
+      const sub = path.slice(enterprisePrefix.length);
+      const top = sub.split(/[.[]/)[0];
+      if (top && !declaredEnterpriseKeys().has(top.toLowerCase()) && !/[.[]/.test(sub)) return { key: ENTERPRISE_URN, sub };
+      return undefined;
+    }
     if ([...known].some((k) => k.startsWith('urn:') && (lower === k || lower.startsWith(`${k}:`)))) return undefined;
     if (lower.startsWith('urn:ietf:params:scim:schemas:core:')) return undefined;
     const cut = path.lastIndexOf(':');

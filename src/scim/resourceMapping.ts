@@ -1,6 +1,6 @@
 import SCIMMY from 'scimmy';
 import { StoredResource } from '../commands/scimColumns';
-import { knownTopLevelKeys } from './scimSetup';
+import { ENTERPRISE_URN, declaredEnterpriseKeys, knownTopLevelKeys } from './scimSetup';
 
 export type ResourceKind = 'User' | 'Group';
 
@@ -31,7 +31,38 @@ export function toStored(kind: ResourceKind, validated: unknown, raw: Record<str
     if (known.has(k) || SECRET_KEYS.has(k) || SERVER_KEYS.has(k) || value === undefined) continue;
     stored[key] = value;
   }
+  if (kind === 'User') {
+    const enterpriseKey = Object.keys(raw).find((k) => k.toLowerCase() === ENTERPRISE_URN.toLowerCase());
+    const pushed = enterpriseKey ? raw[enterpriseKey] : undefined;
+    if (isObject(pushed)) return withUndeclaredEnterprise(stored, undeclaredEnterprise(pushed));
+  }
   return stored;
+}
+
+/**
+ * Enterprise-extension sub-attributes scimmy's schema does not declare (an IdP's own
+ * additions under the RFC 7643 §4.3 URN). scimmy drops them; we keep them as pushed.
+ */
+export function undeclaredEnterprise(extension: unknown): Record<string, unknown> {
+  if (!isObject(extension)) return {};
+  const declared = declaredEnterpriseKeys();
+  return Object.fromEntries(Object.entries(extension).filter(([k, v]) => !declared.has(k.toLowerCase()) && v !== undefined));
+}
+
+/** Adds undeclared enterprise sub-attributes to a stored user (a new object). */
+export function withUndeclaredEnterprise(stored: StoredResource, extra: Record<string, unknown>): StoredResource {
+  if (Object.keys(extra).length === 0) return stored;
+  const current = isObject(stored[ENTERPRISE_URN]) ? (stored[ENTERPRISE_URN] as Record<string, unknown>) : {};
+  const schemas = Array.isArray(stored.schemas) ? stored.schemas : [];
+  return {
+    ...stored,
+    ...(schemas.includes(ENTERPRISE_URN) ? {} : { schemas: [...schemas, ENTERPRISE_URN] }),
+    [ENTERPRISE_URN]: { ...extra, ...current },
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The attributes of a stored resource that scimmy's schema does not know (returned as pushed). */

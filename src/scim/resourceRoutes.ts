@@ -10,7 +10,8 @@ import { ListRequest, parseListQuery, parseProjection, parseSearchBody } from '.
 import { normalizeRequestBody } from './normalizeQuirks';
 import { applyExtras, preparePatch, PatchOperation } from './patchPreparation';
 import { BaseRow, Loaded, ResourceAdapter } from './resourceAdapter';
-import { extrasOf, schemaFor, toStored } from './resourceMapping';
+import { extrasOf, schemaFor, toStored, undeclaredEnterprise, withUndeclaredEnterprise } from './resourceMapping';
+import { ENTERPRISE_URN } from './scimSetup';
 import { scimmyInput } from './scimErrors';
 import { etagOf } from './scimPresenter';
 
@@ -145,7 +146,10 @@ async function applyPatch<R extends BaseRow>(
   }
   const validated = validate(kind, next);
   // scimmy's PATCH knows only declared attributes; carry the others over, then apply their ops.
-  const stored = applyExtras({ ...toStored(kind, validated, {}), ...extrasOf(kind, current.row.resource) }, prepared.extras);
+  const carried = { ...toStored(kind, validated, {}), ...extrasOf(kind, current.row.resource) };
+  const withEnterprise =
+    kind === 'User' ? withUndeclaredEnterprise(carried, undeclaredEnterprise(current.row.resource[ENTERPRISE_URN])) : carried;
+  const stored = applyExtras(withEnterprise, prepared.extras);
   // A PATCH that changes nothing keeps the version (RFC 7644 §3.14). Compared as values:
   // jsonb hands back keys in its own order.
   if (isDeepStrictEqual(stored, current.row.resource) && sameMembers(current, validated)) return current;

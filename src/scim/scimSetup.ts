@@ -75,4 +75,9 @@ export function knownTopLevelKeys(resource: 'User' | 'Group'): Set<string> {
   return new Set(names);
 }
 
+/** Sub-attribute names (lower-cased) scimmy's enterprise extension schema declares. */
+export function declaredEnterpriseKeys(): Set<string> {
+  return new Set(SCIMMY.Schemas.EnterpriseUser.definition.attributes.map((a) => a.name.toLowerCase()));
+}
+
 export { ENTERPRISE_URN };

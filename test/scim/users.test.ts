@@ -166,3 +166,23 @@ describe('GET /Users list', () => {
     expect(odd.body.Resources[0].userName).toBe('u01@acme.test');
   });
 });
+
+test('enterprise sub-attributes scimmy does not declare are kept, patched and returned', async () => {
+  const c = await newClient();
+  const created = await c.post('/Users', alice({ [ENTERPRISE]: { department: 'Eng', badgeColour: 'teal' } }));
+  expect(created.status).toBe(201);
+  expect(created.body[ENTERPRISE]).toEqual({ department: 'Eng', badgeColour: 'teal' });
+  const path = `/Users/${created.body.id}`;
+  const patched = await c.patch(path, {
+    schemas: [PATCH_OP],
+    Operations: [
+      { op: 'replace', path: `${ENTERPRISE}:badgeColour`, value: 'plum' },
+      { op: 'replace', path: 'title', value: 'Analyst' },
+    ],
+  });
+  expect(patched.status).toBe(200);
+  expect(patched.body[ENTERPRISE]).toEqual({ department: 'Eng', badgeColour: 'plum' });
+  const again = await c.patch(path, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: `${ENTERPRISE}:department`, value: 'Ops' }] });
+  expect(again.body[ENTERPRISE]).toEqual({ department: 'Ops', badgeColour: 'plum' });
+  expect((await c.get(path)).body[ENTERPRISE]).toEqual({ department: 'Ops', badgeColour: 'plum' });
+});
