@@ -62,7 +62,7 @@ export async function explainShapes(db: Client, tenant: BenchTenant, userCount: 
       // authenticateScimToken only calls query(), which the recording manager provides.
       authenticateScimToken(manager as unknown as DataSource, dir, tenant.token),
     );
-    await shape('filter', 'filter: userName eq (count, then page)', () => selectPage(manager, 'scim_users', dir, filter, 0, 100));
+    await shape('filter', 'filter: userName eq (the page; a first page that is not full needs no count)', () => selectPage(manager, 'scim_users', dir, filter, 0, 100));
     await shape('get', 'GET /Users/{id}', () => selectUser(manager, dir, sampleId));
     await shape('patch', 'PATCH /Users/{id} active=false: lock, lifecycle, versioned update', () => setActive(activeUser.id, false));
     await shape(
@@ -75,11 +75,11 @@ export async function explainShapes(db: Client, tenant: BenchTenant, userCount: 
       createScimUser(ctx, { ...activeUser.resource, userName: 'explain.only@acme.test', externalId: 'explain-only' }),
     );
     const middle = Math.floor(userCount / 2);
-    await shape('list', `listing: startIndex=${middle + 1}&count=100 (count, then OFFSET ${middle})`, () =>
+    await shape('list', `listing: startIndex=${middle + 1}&count=100 (the page at OFFSET ${middle}, then the count)`, () =>
       selectPage(manager, 'scim_users', dir, undefined, middle, 100),
     );
     const last = Math.max(0, userCount - 100);
-    await shape('list', `listing: startIndex=${last + 1}&count=100 (count, then OFFSET ${last})`, () =>
+    await shape('list', `listing: startIndex=${last + 1}&count=100 (the page at OFFSET ${last}, then the count)`, () =>
       selectPage(manager, 'scim_users', dir, undefined, last, 100),
     );
   } finally {
@@ -88,26 +88,41 @@ export async function explainShapes(db: Client, tenant: BenchTenant, userCount: 
   return { shapes, ...(await describeTable(db, dir)) };
 }
 
-// The EntityManager surface our query functions use is query(sql, params); TypeORM's postgres
-// driver answers UPDATE/DELETE with [rows, rowCount] and everything else with rows.
-function recordingManager(db: Client, sink: () => ExplainedQuery[] | undefined): EntityManager {
+/**
+ * An EntityManager for the project's query functions that records `EXPLAIN (ANALYZE,
+ * BUFFERS)` of each statement into `sink()` (when it gives a list) before running it for
+ * real on `db`. `warn` names what in a plan is not bounded (by default: by the page).
+ */
+export function recordingManager(
+  db: Client,
+  sink: () => ExplainedQuery[] | undefined,
+  warn: (plan: string) => string[] = warningsOf,
+): EntityManager {
+  // The surface our query functions use is query(sql, params); TypeORM's postgres driver
+  // answers UPDATE/DELETE with [rows, rowCount] and everything else with rows.
   const query = async (sql: string, params: unknown[] = []) => {
     const recorded = sink();
-    if (recorded) await explain(db, sql, params, recorded);
+    if (recorded) await explain(db, sql, params, recorded, warn);
     const result = await db.query(sql, params);
     return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
   };
   return { query } as unknown as EntityManager;
 }
 
-async function explain(db: Client, sql: string, params: unknown[], recorded: ExplainedQuery[]): Promise<void> {
+async function explain(
+  db: Client,
+  sql: string,
+  params: unknown[],
+  recorded: ExplainedQuery[],
+  warn: (plan: string) => string[],
+): Promise<void> {
   // EXPLAIN ANALYZE executes the statement: undo it; the caller then runs it for real.
   await db.query('SAVEPOINT explain');
   const explained = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
   await db.query('ROLLBACK TO SAVEPOINT explain');
   const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
   const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
-  recorded.push({ sql: sql.replace(/\s+/g, ' ').trim(), params, plan, executionMs, warnings: warningsOf(plan) });
+  recorded.push({ sql: sql.replace(/\s+/g, ' ').trim(), params, plan, executionMs, warnings: warn(plan) });
 }
 
 // Plan nodes that mean the statement's cost grows with the directory, not with the page.

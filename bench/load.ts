@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { Latencies } from './latencies';
 import { UsageSample, watchProcess } from './processStats';
 import { Scenario, ScenarioContext } from './scenarios';
 import { scimHeaders } from './seed';
@@ -73,28 +74,4 @@ function fire(options: autocannon.Options, latencies: Latencies): Promise<autoca
     const instance = autocannon(options, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.add(responseTime));
   });
-}
-
-/** Response times in milliseconds, with exact percentiles. */
-class Latencies {
-  private values = new Float64Array(1 << 16);
-  private sorted: Float64Array | undefined;
-  count = 0;
-
-  add(ms: number): void {
-    this.sorted = undefined;
-    if (this.count === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.count++] = ms;
-  }
-
-  /** The nearest-rank percentile (0 when nothing was recorded). */
-  percentile(p: number): number {
-    if (this.count === 0) return 0;
-    this.sorted ??= this.values.slice(0, this.count).sort();
-    return this.sorted[Math.min(this.count - 1, Math.max(0, Math.ceil((p / 100) * this.count) - 1))];
-  }
 }

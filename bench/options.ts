@@ -16,6 +16,15 @@ export type BenchOptions = {
   scaling: boolean;
   baselineUsers: number;
   rounds: number;
+  /**
+   * Event-latency mode: a webhook subscriber in the bench process, SCIM writes at a fixed
+   * rate, and the time from each event's creation to its signed delivery.
+   */
+  events: boolean;
+  /** Writes per second of the event-latency mode, one measured run per rate, in the order given. */
+  rates: number[];
+  /** Event-latency mode with the worker in its own process (`npm run worker`; the server runs with RUN_WORKER=false). */
+  workerProcess: boolean;
   /** Seconds each scenario is measured for. */
   duration: number;
   /** Seconds each scenario runs, unmeasured, before it is measured (JIT, pool and cache warm-up). */
@@ -45,6 +54,12 @@ const USAGE = `Usage: npm run bench -- [options]
                      compare them under the same conditions
   --baseline-users N the smaller directory of --scaling (default 10000)
   --rounds N         rounds of --scaling (default 3)
+  --events           event latency: a local webhook subscriber, SCIM writes (POST /Users and
+                     PATCH active false/true) at --rate per second for --duration seconds, and
+                     the time from each event's created_at to its signed delivery
+  --rate R[,R…]      writes per second of --events (default 500); several rates run in turn
+  --worker-process   with --events: run the worker as its own process (npm run worker) and
+                     the server with RUN_WORKER=false, instead of the worker inside the server
   --duration S       seconds measured per scenario (default 10)
   --warmup S         unmeasured seconds per scenario before measuring (default 2)
   --connections N    concurrent connections (default 16)
@@ -76,6 +91,9 @@ function parse(argv: string[]) {
       scaling: { type: 'boolean', default: false },
       'baseline-users': { type: 'string', default: '10000' },
       rounds: { type: 'string', default: '3' },
+      events: { type: 'boolean', default: false },
+      rate: { type: 'string', default: '500' },
+      'worker-process': { type: 'boolean', default: false },
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '16' },
@@ -95,11 +113,22 @@ function parse(argv: string[]) {
 function fromValues(values: ReturnType<typeof parse>): BenchOptions {
   if (values.help) exitWithUsage(0);
   const scaling = values.scaling ?? false;
+  if (scaling && values.events) {
+    process.stderr.write('--scaling and --events are separate runs; give one of them\n');
+    exitWithUsage(64);
+  }
+  if (values['worker-process'] && !values.events) {
+    process.stderr.write('--worker-process applies to --events only\n');
+    exitWithUsage(64);
+  }
   return {
     users: positiveInteger('users', values.users ?? (scaling ? '1000000' : '10000'), 1),
     scaling,
     baselineUsers: positiveInteger('baseline-users', values['baseline-users'], 1),
     rounds: positiveInteger('rounds', values.rounds, 1),
+    events: values.events ?? false,
+    rates: (values.rate ?? '500').split(',').map((r) => positiveInteger('rate', r.trim(), 1)),
+    workerProcess: values['worker-process'] ?? false,
     duration: positiveInteger('duration', values.duration, 1),
     warmup: positiveInteger('warmup', values.warmup, 0),
     connections: positiveInteger('connections', values.connections, 1),

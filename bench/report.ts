@@ -15,6 +15,8 @@ export type RunRecord = {
   logLevel: string;
   nodeFlags: string[];
   machine: MachineInfo;
+  /** 1-minute load average after the last scenario (others share this machine). */
+  loadAfter: number;
   results: ScenarioResult[];
   /** The server's RSS after start-up and seeding, before the first scenario. */
   idleRssMiB: number;
@@ -84,7 +86,7 @@ export function renderRun(run: RunRecord): string {
     `Run ${run.date} · ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM · PostgreSQL ${m.postgres} · Node ${m.node} · ` +
       `${n0(run.users)} seeded users · ${run.connections} connections, ${run.durationS} s per scenario after ${run.warmupS} s warm-up · ` +
       `LOG_LEVEL=${run.logLevel}, DB_POOL_SIZE=${m.poolSize}${run.nodeFlags.length > 0 ? `, node ${run.nodeFlags.join(' ')}` : ''} · ` +
-      `load average before: ${m.loadBefore.toFixed(2)}`,
+      `load average before: ${m.loadBefore.toFixed(2)}, after: ${run.loadAfter.toFixed(2)}`,
     '',
     '| scenario | req/s | target req/s | p50 ms | p99 ms (target ≤ 25) | non-2xx | errors | peak RSS MiB (target ≤ 150) | CPU % server / bench / machine | server CPU ms/req (≈ req/s per core) | verdict |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

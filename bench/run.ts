@@ -7,6 +7,8 @@ import { formatProfile, summariseProfile } from './cpuProfile';
 import { prepareDatabase, withClient } from './database';
 import { explainShapes } from './explain';
 import { ScenarioResult, runScenario } from './load';
+import { measureEvents } from './events';
+import { eventsSectionKey, renderEvents } from './eventsReport';
 import { describeMachine } from './machine';
 import { BenchOptions, ScenarioName, parseOptions } from './options';
 import { highWaterMiB, rssMiB } from './processStats';
@@ -15,11 +17,14 @@ import { RunRecord, formatResultLine, renderRun } from './report';
 import { measureScaling, renderScaling } from './scaling';
 import { SCENARIOS } from './scenarios';
 import { seedDirectory } from './seed';
-import { RunningServer, buildServer, startServer } from './server';
+import { RunningServer, RunningWorker, buildServer, startServer, startWorkerProcess } from './server';
 
 // Reads before writes, and POST last: it grows the directory, and the other scenarios
 // should see exactly the seeded user count.
 const RUN_ORDER: ScenarioName[] = ['filter', 'get', 'list', 'patch', 'post'];
+
+// The bench's webhook subscriber listens on 127.0.0.1, which the URL policy refuses by default.
+const SUBSCRIBER_ON_LOOPBACK = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -39,7 +44,9 @@ async function main(): Promise<void> {
   const profileDir = opts.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), 'dsync-bench-prof-')) : undefined;
   const adminKey = randomBytes(24).toString('hex');
   let server: RunningServer | undefined;
+  let worker: RunningWorker | undefined;
   const cleanUp = async () => {
+    await worker?.stop();
     await server?.stop();
     await db.drop();
   };
@@ -49,9 +56,33 @@ async function main(): Promise<void> {
     cleanUp().finally(() => process.exit(130));
   });
   try {
-    server = await startServer({ databaseUrl: db.url, adminKey, logLevel: opts.logLevel, cpuProfDir: profileDir, nodeFlags: opts.nodeFlags });
+    server = await startServer({
+      databaseUrl: db.url,
+      adminKey,
+      logLevel: opts.logLevel,
+      cpuProfDir: profileDir,
+      nodeFlags: opts.nodeFlags,
+      // The event mode needs a worker (in the server unless --worker-process) and a loopback subscriber.
+      env: opts.events ? { RUN_WORKER: String(!opts.workerProcess), ...SUBSCRIBER_ON_LOOPBACK } : undefined,
+    });
     log(`server: pid ${server.pid} at ${server.baseUrl}, log ${server.logPath}`);
     const running = server;
+    if (opts.events) {
+      if (opts.workerProcess) {
+        worker = await startWorkerProcess({ databaseUrl: db.url, logLevel: opts.logLevel, nodeFlags: opts.nodeFlags, env: SUBSCRIBER_ON_LOOPBACK });
+        log(`worker: pid ${worker.pid}, log ${worker.logPath}`);
+      }
+      const workerPid = worker?.pid;
+      const record = await withClient(db.url, (client) => measureEvents(client, { ...running, workerPid }, adminKey, opts, log));
+      await worker?.stop();
+      await server.stop();
+      if (profileDir) log(formatProfile(summariseProfile(profileDir)));
+      for (const shape of record.claims) {
+        for (const q of shape.queries) if (q.warnings.length > 0) log(`plan warning, ${shape.title}: ${q.warnings.join('; ')}`);
+      }
+      report(opts, eventsSectionKey(record), renderEvents(record));
+      return;
+    }
     if (opts.scaling) {
       const record = await withClient(db.url, (client) => measureScaling(client, running, adminKey, opts, log));
       await server.stop();
@@ -103,6 +134,7 @@ async function measure(client: Client, server: RunningServer, adminKey: string, 
   log('EXPLAIN (ANALYZE, BUFFERS) of the SQL behind each scenario…');
   const explain = await explainShapes(client, tenant, opts.users, ids[0]);
   return {
+    loadAfter: os.loadavg()[0],
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     users: opts.users,
     connections: opts.connections,

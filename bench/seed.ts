@@ -10,10 +10,24 @@ const SCIM_JSON = 'application/scim+json';
 const CHUNK = 50_000;
 const SAMPLE_IDS = 20_000;
 
+/** The environment's inactive policy (README, "Lifecycle"); the server's default is `secure`. */
+export type InactivePolicy = 'secure' | 'retain';
+
+/** Headers of an admin API request made with the operator's key. */
+export function adminHeaders(adminKey: string): Record<string, string> {
+  return { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' };
+}
+
 /** Creates an environment and an Okta directory through the admin API, as an operator would. */
-async function createTenant(baseUrl: string, adminKey: string, label: string): Promise<BenchTenant> {
-  const admin = { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' };
-  const env = await call<{ id: string }>(`${baseUrl}/api/v1/environments`, 'POST', admin, { name: `bench ${label}` }, 201);
+async function createTenant(baseUrl: string, adminKey: string, label: string, inactivePolicy: InactivePolicy): Promise<BenchTenant> {
+  const admin = adminHeaders(adminKey);
+  const env = await call<{ id: string }>(
+    `${baseUrl}/api/v1/environments`,
+    'POST',
+    admin,
+    { name: `bench ${label}`, inactive_policy: inactivePolicy },
+    201,
+  );
   const dir = await call<{ id: string; bearer_token: string }>(`${baseUrl}/api/v1/directories`, 'POST', admin, {
     environment_id: env.id,
     name: `bench ${label}`,
@@ -24,7 +38,11 @@ async function createTenant(baseUrl: string, adminKey: string, label: string): P
   return { environmentId: env.id, directoryId: dir.id, token: dir.bearer_token, scimBase: `${baseUrl}/scim/v2/${dir.id}` };
 }
 
-/** Creates a directory through the admin API, seeds `count` users into it, and samples their ids. */
+/**
+ * Creates a directory through the admin API (in a new environment with the given
+ * inactive policy, `secure` by default as on the server), seeds `count` users into it,
+ * and samples their ids.
+ */
 export async function seedDirectory(
   db: Client,
   baseUrl: string,
@@ -32,8 +50,9 @@ export async function seedDirectory(
   count: number,
   label: string,
   log: (line: string) => void,
+  inactivePolicy: InactivePolicy = 'secure',
 ): Promise<{ tenant: BenchTenant; ids: string[] }> {
-  const tenant = await createTenant(baseUrl, adminKey, label);
+  const tenant = await createTenant(baseUrl, adminKey, label, inactivePolicy);
   log(`seeding ${count.toLocaleString('en-US')} users into ${tenant.directoryId}…`);
   const started = Date.now();
   await seedUsers(db, tenant, count, log);
@@ -172,7 +191,8 @@ function differing(table: string, columns: string[], expected: Row, actual: Row 
     .map((c) => `${table}.${c}: SCIM stored ${JSON.stringify(expected[c])}, seeded ${JSON.stringify(actual[c])}`);
 }
 
-async function call<T = unknown>(
+/** Sends a JSON request and returns the parsed answer; any status but `expected` is an error naming the call. */
+export async function call<T = unknown>(
   url: string,
   method: string,
   headers: Record<string, string>,

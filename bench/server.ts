@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
-const ENTRY = path.join(ROOT, 'dist', 'src', 'main.js');
+const SERVER_ENTRY = path.join(ROOT, 'dist', 'src', 'main.js');
+const WORKER_ENTRY = path.join(ROOT, 'dist', 'src', 'workerMain.js');
 
 /** The server under test, running as a child process. */
 export type RunningServer = {
@@ -26,6 +27,8 @@ export type ServerOptions = {
   cpuProfDir?: string;
   /** Extra node flags for the server. */
   nodeFlags: string[];
+  /** Extra environment variables for the server; they win over the bench's own environment. */
+  env?: Record<string, string>;
 };
 
 /**
@@ -41,7 +44,7 @@ export function buildServer(): void {
   if (tsc.status !== 0) {
     process.stderr.write(`warning: tsc reported errors; benchmarking the JavaScript it emitted anyway:\n${tsc.stdout}${tsc.stderr}\n`);
   }
-  if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} was not built`);
+  for (const entry of [SERVER_ENTRY, WORKER_ENTRY]) if (!fs.existsSync(entry)) throw new Error(`${entry} was not built`);
 }
 
 /**
@@ -51,36 +54,72 @@ export function buildServer(): void {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const logPath = path.join(os.tmpdir(), `dsync-bench-server-${process.pid}.log`);
-  const log = fs.openSync(logPath, 'w');
   const profiling = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...opts.nodeFlags, ...profiling, ENTRY], {
+  const child = spawnNode(SERVER_ENTRY, 'server', [...opts.nodeFlags, ...profiling], {
+    DATABASE_URL: opts.databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    ADMIN_API_KEY: opts.adminKey,
+    LOG_LEVEL: opts.logLevel,
+    ...opts.env,
+  });
+  try {
+    await waitUntil(child, `/readyz answering 200 at ${baseUrl}`, async () => {
+      const res = await fetch(`${baseUrl}/readyz`);
+      return res.status === 200;
+    });
+  } catch (err) {
+    child.process.kill('SIGKILL');
+    throw err;
+  }
+  return { baseUrl, pid: child.process.pid!, logPath: child.logPath, stop: child.stop };
+}
+
+/** A background worker (`npm run worker`) running as its own child process. */
+export type RunningWorker = { pid: number; logPath: string; stop(): Promise<void> };
+
+/**
+ * Starts `node dist/src/workerMain.js` (the event sequencer and webhook deliveries alone,
+ * as installs that run web servers with RUN_WORKER=false do) against a database the
+ * server has already migrated, and resolves once it logs that it has started.
+ */
+export async function startWorkerProcess(opts: Omit<ServerOptions, 'adminKey' | 'cpuProfDir'>): Promise<RunningWorker> {
+  const child = spawnNode(WORKER_ENTRY, 'worker', opts.nodeFlags, {
+    DATABASE_URL: opts.databaseUrl,
+    // Below info the worker would not say that it has started.
+    LOG_LEVEL: ['fatal', 'error', 'warn', 'silent'].includes(opts.logLevel) ? 'info' : opts.logLevel,
+    ...opts.env,
+  });
+  try {
+    await waitUntil(child, '"worker started" in its log', async () => fs.readFileSync(child.logPath, 'utf8').includes('"worker started"'));
+  } catch (err) {
+    child.process.kill('SIGKILL');
+    throw err;
+  }
+  return { pid: child.process.pid!, logPath: child.logPath, stop: child.stop };
+}
+
+type Child = { process: ChildProcess; logPath: string; exited: Promise<number | null>; stop(): Promise<void> };
+
+// `node <flags> <entry>` from the repository root, as deployed (NODE_ENV=production), with
+// stdout and stderr in a log file in the temp directory.
+function spawnNode(entry: string, role: string, nodeFlags: string[], env: Record<string, string>): Child {
+  const logPath = path.join(os.tmpdir(), `dsync-bench-${role}-${process.pid}.log`);
+  const log = fs.openSync(logPath, 'w');
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd: ROOT,
     // A file, not a pipe: reading a pipe would cost this process CPU the load generator needs.
     stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: opts.databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      ADMIN_API_KEY: opts.adminKey,
-      LOG_LEVEL: opts.logLevel,
-    },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
   });
   fs.closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  try {
-    await waitUntilReady(baseUrl, child, exited, logPath);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
   return {
-    baseUrl,
-    pid: child.pid!,
+    process: child,
     logPath,
+    exited,
+    // SIGTERM, then wait for the graceful shutdown (which also writes a CPU profile).
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -91,21 +130,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 }
 
-async function waitUntilReady(baseUrl: string, child: ChildProcess, exited: Promise<number | null>, logPath: string) {
+async function waitUntil(child: Child, what: string, ready: () => Promise<boolean>): Promise<void> {
   let gone: number | null | undefined;
-  void exited.then((code) => (gone = code));
+  void child.exited.then((code) => (gone = code));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (gone !== undefined) throw new Error(`server exited with ${gone} before it was ready:\n${tail(logPath)}`);
+    if (gone !== undefined) throw new Error(`${child.logPath}: exited with ${gone} before ${what}:\n${tail(child.logPath)}`);
     try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.status === 200) return;
+      if (await ready()) return;
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`server (pid ${child.pid}) not ready after 60 s:\n${tail(logPath)}`);
+  throw new Error(`pid ${child.process.pid}: no ${what} after 60 s:\n${tail(child.logPath)}`);
 }
 
 function tail(file: string): string {
