@@ -23,6 +23,7 @@ import { CreatePolicySwitchJobs1763800000009 } from '../../migrations/1763800000
 import { EventPositions1763800000010 } from '../../migrations/1763800000010-EventPositions';
 import { CreateWebhooks1763800000011 } from '../../migrations/1763800000011-CreateWebhooks';
 import { EventDataAsJson1763800000012 } from '../../migrations/1763800000012-EventDataAsJson';
+import { InFlightDeliveries1763800000013 } from '../../migrations/1763800000013-InFlightDeliveries';
 
 /**
  * Entities and migrations listed explicitly (not globbed) so the same list works from
@@ -58,4 +59,5 @@ export const migrations = [
   EventPositions1763800000010,
   CreateWebhooks1763800000011,
   EventDataAsJson1763800000012,
+  InFlightDeliveries1763800000013,
 ];

@@ -1,12 +1,12 @@
 import { DataSource } from 'typeorm';
 import { EventRow, presentEvent } from '../presenters/event';
 import { ClaimedDelivery } from './claimDelivery';
-import { postWebhook } from './httpDelivery';
+import { DeliveryAgents, postWebhook } from './httpDelivery';
 import { AttemptPolicy, recordAttempt } from './recordAttempt';
 import { SecretBox } from './secretBox';
 import { signWebhook } from './verifyWebhook';
 
-export type DeliveryOptions = AttemptPolicy & { timeoutMs: number; allowPrivateNetworks: boolean };
+export type DeliveryOptions = AttemptPolicy & { timeoutMs: number; allowPrivateNetworks: boolean; agents?: DeliveryAgents };
 
 /**
  * Sends one claimed delivery — outside any transaction, so no connection is held
@@ -42,7 +42,7 @@ export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedD
       'Dsync-Event-Id': claim.event_id,
       'Dsync-Signature': signature,
     },
-    { timeoutMs: opts.timeoutMs, allowPrivateNetworks: opts.allowPrivateNetworks },
+    { timeoutMs: opts.timeoutMs, allowPrivateNetworks: opts.allowPrivateNetworks, agents: opts.agents },
   );
   return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
 }

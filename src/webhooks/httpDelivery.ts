@@ -2,6 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { guardedLookup, literalAddressRefusal } from './urlPolicy';
 
+/** Connection pools a worker reuses across deliveries (keep-alive), one per scheme. */
+export type DeliveryAgents = { http: http.Agent; https: https.Agent };
+
+/** Keep-alive agents for a worker; sockets idle longer than a few seconds are closed. */
+export function createDeliveryAgents(maxSockets: number): DeliveryAgents {
+  const options = { keepAlive: true, keepAliveMsecs: 1000, maxSockets, maxFreeSockets: maxSockets, timeout: 5000 };
+  return { http: new http.Agent(options), https: new https.Agent(options) };
+}
+
 /** The outcome of one HTTP attempt: a status code, or a transport error (timeout, refused, DNS). */
 export type AttemptOutcome = { ok: boolean; statusCode: number | null; error: string | null };
 
@@ -15,7 +24,7 @@ export function postWebhook(
   url: string,
   body: string,
   headers: Record<string, string>,
-  opts: { timeoutMs: number; allowPrivateNetworks: boolean },
+  opts: { timeoutMs: number; allowPrivateNetworks: boolean; agents?: DeliveryAgents },
 ): Promise<AttemptOutcome> {
   const target = new URL(url);
   const refused = literalAddressRefusal(target.hostname, opts.allowPrivateNetworks);
@@ -28,14 +37,16 @@ export function postWebhook(
       clearTimeout(timer);
       resolve(outcome);
     };
-    const client = target.protocol === 'https:' ? https : http;
+    const secure = target.protocol === 'https:';
+    const client = secure ? https : http;
     const req = client.request(
       target,
       {
         method: 'POST',
         headers: { ...headers, 'Content-Length': Buffer.byteLength(body).toString() },
         lookup: guardedLookup(opts.allowPrivateNetworks) as never,
-        agent: false,
+        // Keep-alive sockets were address-checked when they connected (guardedLookup).
+        agent: opts.agents ? (secure ? opts.agents.https : opts.agents.http) : false,
       },
       (res) => {
         let received = 0;

@@ -6,6 +6,7 @@ import { deleteExpiredEvents } from '../events/deleteExpiredEvents';
 import { claimDelivery } from '../webhooks/claimDelivery';
 import { deliverOne } from '../webhooks/deliverOne';
 import { fanOutDeliveries } from '../webhooks/fanOut';
+import { createDeliveryAgents } from '../webhooks/httpDelivery';
 import { resolveSecretsKey, secretBox } from '../webhooks/secretBox';
 import { listenForNotifications } from './notificationListener';
 import { WorkerMetrics } from './workerMetrics';
@@ -49,20 +50,38 @@ export async function startWorker(
     if (n > 0) deps.metrics?.eventsPositioned.inc(n);
   };
 
-  const fill = async () => {
-    while (!stopping && inFlight < concurrency) {
-      const claim = await claimDelivery(ds, leaseSeconds);
-      if (!claim) return;
-      inFlight++;
-      const p = deliverOne(ds, box, claim, { ...config.webhook })
-        .then(({ result }) => deps.metrics?.webhookOutcomes.inc({ outcome: result }))
-        .catch((err) => logger.error({ err, delivery_id: claim.id }, 'webhook delivery failed unexpectedly'))
-        .finally(() => {
-          inFlight--;
-          running.delete(p);
-          wake();
-        });
-      running.add(p);
+  const agents = createDeliveryAgents(concurrency);
+  // One fill loop at a time; a completion during it asks for another pass.
+  let filling = false;
+  let refill = false;
+  const fill = async (): Promise<void> => {
+    if (filling) {
+      refill = true;
+      return;
+    }
+    filling = true;
+    try {
+      do {
+        refill = false;
+        while (!stopping && inFlight < concurrency) {
+          const claim = await claimDelivery(ds, leaseSeconds);
+          if (!claim) break;
+          inFlight++;
+          const p = deliverOne(ds, box, claim, { ...config.webhook, agents })
+            .then(({ result }) => deps.metrics?.webhookOutcomes.inc({ outcome: result }))
+            .catch((err) => logger.error({ err, delivery_id: claim.id }, 'webhook delivery failed unexpectedly'))
+            .finally(() => {
+              inFlight--;
+              running.delete(p);
+              // The endpoint may have its next delivery due now: claim again straight away,
+              // without a full pass of the loop (no sequencer run per delivery).
+              void fill().catch((err) => logger.error({ err }, 'webhook claim failed'));
+            });
+          running.add(p);
+        }
+      } while (refill && !stopping);
+    } finally {
+      filling = false;
     }
   };
 
@@ -103,6 +122,8 @@ export async function startWorker(
       await loop;
       await Promise.allSettled([...running]);
       await listener.close();
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }
