@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { queryReturning } from '../db/returning';
 
 /** A claimed delivery with what is needed to send it. */
@@ -35,24 +35,41 @@ export async function claimDelivery(ds: DataSource, leaseSeconds: number): Promi
     );
     const endpoint = endpoints[0];
     if (!endpoint) return undefined;
-    const [claimed] = await queryReturning<{ id: string; event_id: string; attempts: number }>(
-      m,
-      `UPDATE webhook_deliveries
-          SET status = 'delivering', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => $2),
-              updated_at = now()
-        WHERE id = (SELECT d.id FROM webhook_deliveries d
-                     WHERE d.endpoint_id = $1
-                       AND ((d.status = 'pending' AND d.next_attempt_at <= now())
-                         OR (d.status = 'delivering' AND d.lease_expires_at <= now()))
-                     ORDER BY d.event_position LIMIT 1)
-          -- Checked again in this statement's snapshot: the endpoint query's snapshot was taken
-          -- before its row lock was granted, so it can miss a claim committed by the previous holder.
-          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f
-                           WHERE f.endpoint_id = $1 AND f.status = 'delivering' AND f.lease_expires_at > now())
-        RETURNING id, event_id, attempts`,
-      [endpoint.id, leaseSeconds],
-    );
+    const claimed = await claimNextOf(m, endpoint.id, leaseSeconds);
     if (!claimed) return undefined;
-    return { ...claimed, id: String(claimed.id), endpoint_id: endpoint.id, url: endpoint.url, secret_ciphertext: endpoint.secret_ciphertext };
+    return { ...claimed, url: endpoint.url, secret_ciphertext: endpoint.secret_ciphertext };
   });
+}
+
+/**
+ * Claims an endpoint's next due delivery, in position order, unless one is in flight or
+ * the endpoint is disabled. The caller holds the endpoint row lock.
+ * Used by claimDelivery (which has locked the endpoint row) and after a recorded
+ * attempt (whose own delivery was the endpoint's in-flight one), so a worker goes on
+ * with the same endpoint without a new scan of all endpoints.
+ */
+export async function claimNextOf(
+  m: EntityManager,
+  endpointId: string,
+  leaseSeconds: number,
+): Promise<Omit<ClaimedDelivery, 'url' | 'secret_ciphertext'> | undefined> {
+  const [claimed] = await queryReturning<{ id: string; event_id: string; attempts: number }>(
+    m,
+    `UPDATE webhook_deliveries
+        SET status = 'delivering', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => $2),
+            updated_at = now()
+      WHERE id = (SELECT d.id FROM webhook_deliveries d
+                   WHERE d.endpoint_id = $1
+                     AND ((d.status = 'pending' AND d.next_attempt_at <= now())
+                       OR (d.status = 'delivering' AND d.lease_expires_at <= now()))
+                   ORDER BY d.event_position LIMIT 1)
+        -- Checked again in this statement's snapshot: the endpoint query's snapshot was taken
+        -- before its row lock was granted, so it can miss a claim committed by the previous holder.
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f
+                         WHERE f.endpoint_id = $1 AND f.status = 'delivering' AND f.lease_expires_at > now())
+        AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = $1 AND w.enabled)
+      RETURNING id, event_id, attempts`,
+    [endpointId, leaseSeconds],
+  );
+  return claimed && { ...claimed, id: String(claimed.id), endpoint_id: endpointId };
 }

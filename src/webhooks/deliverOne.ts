@@ -1,26 +1,51 @@
 import { DataSource } from 'typeorm';
 import { EventRow, presentEvent } from '../presenters/event';
-import { ClaimedDelivery } from './claimDelivery';
-import { DeliveryAgents, postWebhook } from './httpDelivery';
+import { ClaimedDelivery, claimNextOf } from './claimDelivery';
+import { AttemptOutcome, DeliveryAgents, postWebhook } from './httpDelivery';
 import { AttemptPolicy, recordAttempt } from './recordAttempt';
 import { SecretBox } from './secretBox';
 import { signWebhook } from './verifyWebhook';
 
-export type DeliveryOptions = AttemptPolicy & { timeoutMs: number; allowPrivateNetworks: boolean; agents?: DeliveryAgents };
+export type DeliveryOptions = AttemptPolicy & {
+  timeoutMs: number;
+  allowPrivateNetworks: boolean;
+  agents?: DeliveryAgents;
+  /** When set, the endpoint's next due delivery is claimed (lease of this many seconds) in the same transaction as the outcome. */
+  continueLeaseSeconds?: number;
+};
 
 /**
  * Sends one claimed delivery — outside any transaction, so no connection is held
- * while waiting on the subscriber — then records the outcome.
+ * while waiting on the subscriber — then records the outcome, and with
+ * `continueLeaseSeconds` claims the same endpoint's next delivery in that transaction.
  */
-export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedDelivery, opts: DeliveryOptions) {
+export async function deliverOne(
+  ds: DataSource,
+  box: SecretBox,
+  claim: ClaimedDelivery,
+  opts: DeliveryOptions,
+): Promise<{ outcome: AttemptOutcome; result: Awaited<ReturnType<typeof recordAttempt>>; next?: ClaimedDelivery }> {
+  let next: ClaimedDelivery | undefined;
+  const record = (outcome: AttemptOutcome) =>
+    recordAttempt(
+      ds,
+      claim,
+      outcome,
+      opts,
+      opts.continueLeaseSeconds === undefined
+        ? undefined
+        : async (m) => {
+            const claimed = await claimNextOf(m, claim.endpoint_id, opts.continueLeaseSeconds!);
+            if (claimed) next = { ...claimed, url: claim.url, secret_ciphertext: claim.secret_ciphertext };
+          },
+    ).then((result) => ({ outcome, result, next }));
   const rows: EventRow[] = await ds.query(
     `SELECT id, position, environment_id, directory_id, type, data, previous_attributes, created_at FROM events WHERE id = $1`,
     [claim.event_id],
   );
   if (rows.length === 0) {
     // Deleted by retention between claim and send: nothing to deliver.
-    const outcome = { ok: true, statusCode: null, error: 'event no longer retained' };
-    return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
+    return record({ ok: true, statusCode: null, error: 'event no longer retained' });
   }
   const body = JSON.stringify(presentEvent(rows[0]));
   let signature: string;
@@ -30,8 +55,7 @@ export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedD
     // Sealed under another key (SECRETS_KEY changed). Recorded as a failed attempt so it
     // is retried, then failed, and shows in last_error; thrown, the claim would only
     // expire and be taken again, without end.
-    const outcome = { ok: false, statusCode: null, error: 'signing secret cannot be opened (was SECRETS_KEY changed?)' };
-    return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
+    return record({ ok: false, statusCode: null, error: 'signing secret cannot be opened (was SECRETS_KEY changed?)' });
   }
   const outcome = await postWebhook(
     claim.url,
@@ -44,5 +68,5 @@ export async function deliverOne(ds: DataSource, box: SecretBox, claim: ClaimedD
     },
     { timeoutMs: opts.timeoutMs, allowPrivateNetworks: opts.allowPrivateNetworks, agents: opts.agents },
   );
-  return { outcome, result: await recordAttempt(ds, claim, outcome, opts) };
+  return record(outcome);
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Config } from '../config';
 import { assignAllPositions } from '../events/assignPositions';
 import { deleteExpiredEvents } from '../events/deleteExpiredEvents';
-import { claimDelivery } from '../webhooks/claimDelivery';
+import { ClaimedDelivery, claimDelivery } from '../webhooks/claimDelivery';
 import { deliverOne } from '../webhooks/deliverOne';
 import { fanOutDeliveries } from '../webhooks/fanOut';
 import { createDeliveryAgents } from '../webhooks/httpDelivery';
@@ -51,6 +51,22 @@ export async function startWorker(
   };
 
   const agents = createDeliveryAgents(concurrency);
+  // Delivers a claim, then the same endpoint's next due ones, each claimed in the
+  // transaction that records the previous outcome (no new scan per delivery).
+  const deliverChain = async (first: ClaimedDelivery) => {
+    let claim: ClaimedDelivery | undefined = first;
+    while (claim) {
+      const continueLeaseSeconds = stopping ? undefined : leaseSeconds;
+      const { result, next }: Awaited<ReturnType<typeof deliverOne>> = await deliverOne(ds, box, claim, {
+        ...config.webhook,
+        agents,
+        continueLeaseSeconds,
+      });
+      deps.metrics?.webhookOutcomes.inc({ outcome: result });
+      claim = next;
+    }
+  };
+
   // One fill loop at a time; a completion during it asks for another pass.
   let filling = false;
   let refill = false;
@@ -67,8 +83,7 @@ export async function startWorker(
           const claim = await claimDelivery(ds, leaseSeconds);
           if (!claim) break;
           inFlight++;
-          const p = deliverOne(ds, box, claim, { ...config.webhook, agents })
-            .then(({ result }) => deps.metrics?.webhookOutcomes.inc({ outcome: result }))
+          const p = deliverChain(claim)
             .catch((err) => logger.error({ err, delivery_id: claim.id }, 'webhook delivery failed unexpectedly'))
             .finally(() => {
               inFlight--;
