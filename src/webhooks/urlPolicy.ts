@@ -26,6 +26,10 @@ export function isPublicAddress(address: string): boolean {
   if (/^f[cd]/.test(lower)) return false; // unique local fc00::/7
   if (/^fe[89ab]/.test(lower)) return false; // link-local fe80::/10
   if (/^ff/.test(lower)) return false; // multicast
+  // Translation prefixes can carry an IPv4 address of a private network: NAT64
+  // (64:ff9b::/96, RFC 6052; 64:ff9b:1::/48, RFC 8215), 6to4 (2002::/16, RFC 3056) and
+  // Teredo (2001::/32, RFC 4380). Webhook receivers do not live there; refuse them all.
+  if (/^64:ff9b:/.test(lower) || /^2002:/.test(lower) || /^2001:(0{1,4})?:/.test(lower)) return false;
   return true;
 }
 
