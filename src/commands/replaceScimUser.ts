@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { queryReturning } from '../db/returning';
 import { AppError } from '../errors';
 import { UserRow } from '../scim/scimRows';
@@ -14,6 +15,12 @@ import { applyUserLifecycle, planUserLifecycle } from './userLifecycle';
 export async function replaceScimUser(ctx: CommandContext, current: UserRow, stored: StoredResource): Promise<UserRow> {
   const { directoryId } = scimTenantOf(ctx);
   const plan = await planUserLifecycle(ctx, stored, current);
+  // Under secure, pushes to an inactive person erase down to the same identifiers: nothing
+  // changed, so the version (the client's ETag) stays.
+  if (isDeepStrictEqual(plan.stored, current.resource)) {
+    await applyUserLifecycle(ctx, current, plan);
+    return current;
+  }
   const c = userColumns(plan.stored);
   const rows = await queryReturning<UserRow>(
     ctx.manager,
