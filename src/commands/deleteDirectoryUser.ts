@@ -13,10 +13,11 @@ import { scimTenantOf } from './scimTenant';
 export async function deleteDirectoryUser(ctx: CommandContext, user: DirectoryUserRow, opts: { erase: boolean }): Promise<void> {
   const { directoryId, environmentId } = scimTenantOf(ctx);
   const groups = await directoryGroupsOfScimUser(ctx.manager, directoryId, user.scim_user_id);
-  const refs = groups.map((g) => ({ object: 'directory_group' as const, id: g.id, name: g.name }));
   const redacted = redactedDirectoryUser(user);
   if (opts.erase) await redactEventsOf(ctx, user.id, redacted);
-  const data = opts.erase ? { ...redacted, state: 'inactive' } : presentDirectoryUser(user, refs);
+  // The user leaves every group with this deletion, so its events show it in none, as a
+  // group.user_removed after a membership change does for the group it left.
+  const data = opts.erase ? { ...redacted, state: 'inactive' } : presentDirectoryUser(user, []);
   for (const group of groups) {
     await recordEvent(ctx, {
       type: 'group.user_removed',

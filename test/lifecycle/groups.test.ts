@@ -246,3 +246,19 @@ describe('deactivating a member', () => {
     ]);
   });
 });
+
+test('SCIM DELETE of a member under retain: group.user_removed, then user.deleted, each showing the user in no group', async () => {
+  const { d, c, person, directoryGroupId } = await setUp('retain', 'okta');
+  const ada = await person('ada.deleted@acme.test');
+  const group = await c.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Deletion', members: [{ value: ada.id }] });
+  expect(group.status).toBe(201);
+  const groupId = await directoryGroupId(group.body.id);
+  const mark = await markEvents(t.dataSource, d.id);
+
+  expect((await c.delete(`/Users/${ada.id}`)).status).toBe(204);
+  const groupData = groupEventData(d, group.body.id, 'Deletion', { schemas: [GROUP_SCHEMA], displayName: 'Deletion' }, groupId);
+  expect(await eventsSince(t.dataSource, mark)).toEqual([
+    { type: 'group.user_removed', data: { user: member(d, ada, []), group: groupData }, previous_attributes: null },
+    { type: 'user.deleted', data: member(d, ada, []), previous_attributes: null },
+  ]);
+});
