@@ -20,8 +20,8 @@ export type ClaimedDelivery = {
  */
 export async function claimDelivery(ds: DataSource, leaseSeconds: number): Promise<ClaimedDelivery | undefined> {
   return ds.transaction(async (m) => {
-    const endpoints: { id: string; url: string; secret_ciphertext: string }[] = await m.query(
-      `SELECT w.id, w.url, w.secret_ciphertext FROM webhook_endpoints w
+    const endpoints: { id: string }[] = await m.query(
+      `SELECT w.id FROM webhook_endpoints w
         WHERE w.enabled
           AND EXISTS (SELECT 1 FROM webhook_deliveries d
                        WHERE d.endpoint_id = w.id
@@ -36,8 +36,7 @@ export async function claimDelivery(ds: DataSource, leaseSeconds: number): Promi
     const endpoint = endpoints[0];
     if (!endpoint) return undefined;
     const claimed = await claimNextOf(m, endpoint.id, leaseSeconds);
-    if (!claimed) return undefined;
-    return { ...claimed, url: endpoint.url, secret_ciphertext: endpoint.secret_ciphertext };
+    return claimed;
   });
 }
 
@@ -52,8 +51,8 @@ export async function claimNextOf(
   m: EntityManager,
   endpointId: string,
   leaseSeconds: number,
-): Promise<Omit<ClaimedDelivery, 'url' | 'secret_ciphertext'> | undefined> {
-  const [claimed] = await queryReturning<{ id: string; event_id: string; attempts: number }>(
+): Promise<ClaimedDelivery | undefined> {
+  const [claimed] = await queryReturning<{ id: string; event_id: string; attempts: number; url: string; secret_ciphertext: string }>(
     m,
     `UPDATE webhook_deliveries
         SET status = 'delivering', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => $2),
@@ -68,7 +67,11 @@ export async function claimNextOf(
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f
                          WHERE f.endpoint_id = $1 AND f.status = 'delivering' AND f.lease_expires_at > now())
         AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = $1 AND w.enabled)
-      RETURNING id, event_id, attempts`,
+      -- The endpoint's current URL and secret: a PATCH or a secret rotation takes effect
+      -- on the next delivery, also for a worker that is going through a backlog.
+      RETURNING id, event_id, attempts,
+                (SELECT w.url FROM webhook_endpoints w WHERE w.id = $1) AS url,
+                (SELECT w.secret_ciphertext FROM webhook_endpoints w WHERE w.id = $1) AS secret_ciphertext`,
     [endpointId, leaseSeconds],
   );
   return claimed && { ...claimed, id: String(claimed.id), endpoint_id: endpointId };

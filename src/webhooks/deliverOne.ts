@@ -36,7 +36,7 @@ export async function deliverOne(
         ? undefined
         : async (m) => {
             const claimed = await claimNextOf(m, claim.endpoint_id, opts.continueLeaseSeconds!);
-            if (claimed) next = { ...claimed, url: claim.url, secret_ciphertext: claim.secret_ciphertext };
+            next = claimed;
           },
     ).then((result) => ({ outcome, result, next }));
   const rows: EventRow[] = await ds.query(

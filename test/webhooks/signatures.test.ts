@@ -150,4 +150,31 @@ describe('on real deliveries', () => {
       await sub.close();
     }
   });
+  test('a rotation in the middle of a backlog signs every later delivery with the new secret', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sub = await startHookSubscriber(async (r) => {
+      if (r.index === 0) await held;
+      return 200;
+    });
+    try {
+      const env = await makeEnvironment(t.app);
+      const endpoint = await createEndpoint(t.app, env.id, sub.url());
+      const dir = await makeDirectory(t.app, { environment_id: env.id });
+      await provisionUsers(t.app, dir, 3, 'backlog');
+      await sub.waitFor((rs) => rs.length === 1, 20000, 'the first delivery, held');
+      const rotated = await request(t.app)
+        .post(`/api/v1/webhook-endpoints/${endpoint.id}/secret`)
+        .set('Authorization', `Bearer ${ADMIN_KEY}`);
+      expect(rotated.status).toBe(200);
+      release();
+      await sub.waitFor((rs) => rs.filter((r) => r.status === 200).length === 4);
+      const [first, ...later] = sub.requests;
+      expect(verifyWebhook(first.body, signature(first), endpoint.secret).ok).toBe(true);
+      for (const r of later) expect(verifyWebhook(r.body, signature(r), rotated.body.secret).ok).toBe(true);
+    } finally {
+      release();
+      await sub.close();
+    }
+  });
 });
