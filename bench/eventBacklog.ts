@@ -22,7 +22,7 @@ export async function waitForDrain(client: Client, directoryId: string, endpoint
   return undefined;
 }
 
-// What dsync_event_backlog counts (src/worker/workerMetrics.ts), for this directory and
+// What dsync_event_backlog counts (src/jobs/workerMetrics.ts), for this directory and
 // endpoint. Asked over the bench's own connection, it costs the server nothing, and it works
 // when the worker runs as its own process (the server then has no backlog gauge).
 async function backlogOf(client: Client, directoryId: string, endpointId: string): Promise<{ unpositioned: number; pending: number }> {

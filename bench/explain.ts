@@ -1,10 +1,10 @@
 import { Client } from 'pg';
 import SCIMMY from 'scimmy';
 import { DataSource, EntityManager } from 'typeorm';
-import { authenticateScimToken } from '../src/auth/authenticateScimToken';
-import { CommandContext } from '../src/commands/context';
-import { createScimUser } from '../src/commands/createScimUser';
-import { replaceScimUser } from '../src/commands/replaceScimUser';
+import { authenticateScimToken } from '../src/tenancy/authenticateScimToken';
+import { CommandContext } from '../src/tenancy/context';
+import { createScimUser } from '../src/scim/createScimUser';
+import { replaceScimUser } from '../src/scim/replaceScimUser';
 import { filterToSql } from '../src/scim/filterToSql';
 import { selectPage, selectUser } from '../src/scim/scimRows';
 import { ScenarioName } from './options';

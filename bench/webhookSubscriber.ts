@@ -99,7 +99,7 @@ export async function startWebhookSubscriber(): Promise<WebhookSubscriber> {
   };
 }
 
-// The fields of a delivered event (src/presenters/event.ts) that latency and counting need.
+// The fields of a delivered event (src/events/presentEvent.ts) that latency and counting need.
 function parseEvent(body: Buffer): { id: string; type: string; directoryId: string | null; createdAtMs: number } | undefined {
   let parsed: unknown;
   try {

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import { buildApp } from './app';
-import { ensureAdminKey } from './auth/ensureAdminKey';
+import { ensureAdminKey } from './tenancy/ensureAdminKey';
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/open';
 import { createLogger } from './http/logger';
 import { createMetrics } from './http/metrics';
-import { startBackground } from './worker/background';
-import { createWorkerMetrics } from './worker/workerMetrics';
+import { startBackground } from './jobs/background';
+import { createWorkerMetrics } from './jobs/workerMetrics';
 
 /**
  * Process entry: validate config, open (or start) the database, apply migrations,

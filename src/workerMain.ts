@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/open';
 import { createLogger } from './http/logger';
-import { startBackground } from './worker/background';
+import { startBackground } from './jobs/background';
 
 /**
  * `npm run worker`: the background work alone (event sequencer, webhook deliveries,

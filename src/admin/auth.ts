@@ -1,8 +1,8 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
-import { authenticateApiKey } from '../auth/authenticateApiKey';
-import { Actor } from '../commands/context';
+import { authenticateApiKey } from '../tenancy/authenticateApiKey';
+import { Actor } from '../tenancy/context';
 import { AppError } from '../errors';
 import { AdminDeps } from './deps';
 

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { getDirectoryGroup } from '../commands/getDirectoryGroup';
-import { listDirectoryGroups } from '../commands/listDirectoryGroups';
-import { listDirectoryUsers } from '../commands/listDirectoryUsers';
-import { presentDirectoryGroup } from '../presenters/directoryGroup';
+import { getDirectoryGroup } from '../directory/getDirectoryGroup';
+import { listDirectoryGroups } from '../directory/listDirectoryGroups';
+import { listDirectoryUsers } from '../directory/listDirectoryUsers';
+import { presentDirectoryGroup } from '../directory/presentDirectoryGroup';
 import { listParams, parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { presentDirectoryUserView } from './directoryUsersRoutes';

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { getDirectoryUser } from '../commands/getDirectoryUser';
-import { DirectoryUserView, LIFECYCLES, listDirectoryUsers } from '../commands/listDirectoryUsers';
-import { presentDirectoryUser } from '../presenters/directoryUser';
+import { getDirectoryUser } from '../directory/getDirectoryUser';
+import { DirectoryUserView, LIFECYCLES, listDirectoryUsers } from '../directory/listDirectoryUsers';
+import { presentDirectoryUser } from '../directory/presentDirectoryUser';
 import { listParams, parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { route, runCommand } from './edge';

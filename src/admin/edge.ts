@@ -1,5 +1,5 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Actor, CommandContext } from '../commands/context';
+import { Actor, CommandContext } from '../tenancy/context';
 import { inTransaction } from '../db/transaction';
 import { AppError } from '../errors';
 import { AdminDeps } from './deps';

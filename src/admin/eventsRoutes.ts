@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { listEvents, listEventsInput } from '../commands/listEvents';
+import { listEvents, listEventsInput } from '../events/listEvents';
 import { assignAllPositions } from '../events/assignPositions';
-import { presentEvent } from '../presenters/event';
+import { presentEvent } from '../events/presentEvent';
 import { parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { route, runCommand } from './edge';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { findPolicySwitchJob } from '../commands/findPolicySwitchJob';
-import { listPolicySwitchJobs } from '../commands/listPolicySwitchJobs';
-import { presentPolicySwitchJob } from '../presenters/policySwitchJob';
+import { findPolicySwitchJob } from '../directory/findPolicySwitchJob';
+import { listPolicySwitchJobs } from '../directory/listPolicySwitchJobs';
+import { presentPolicySwitchJob } from '../directory/presentPolicySwitchJob';
 import { listParams, parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { route, runCommand } from './edge';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { getStatusMapping } from '../commands/getStatusMapping';
-import { setStatusMapping, setStatusMappingInput } from '../commands/setStatusMapping';
+import { getStatusMapping } from '../directory/getStatusMapping';
+import { setStatusMapping, setStatusMappingInput } from '../directory/setStatusMapping';
 import { parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { route, runCommand } from './edge';

@@ -4,15 +4,15 @@ import {
   createWebhookEndpoint,
   createWebhookEndpointInput,
   webhookSettings,
-} from '../commands/createWebhookEndpoint';
-import { deleteWebhookEndpoint } from '../commands/deleteWebhookEndpoint';
-import { findWebhookEndpoint } from '../commands/findWebhookEndpoint';
-import { listWebhookDeliveries, listWebhookDeliveriesInput } from '../commands/listWebhookDeliveries';
-import { listWebhookEndpoints } from '../commands/listWebhookEndpoints';
-import { retryWebhookDelivery } from '../commands/retryWebhookDelivery';
-import { rotateWebhookSecret } from '../commands/rotateWebhookSecret';
-import { updateWebhookEndpoint, updateWebhookEndpointInput } from '../commands/updateWebhookEndpoint';
-import { presentWebhookDelivery, presentWebhookEndpoint } from '../presenters/webhookEndpoint';
+} from '../webhooks/createWebhookEndpoint';
+import { deleteWebhookEndpoint } from '../webhooks/deleteWebhookEndpoint';
+import { findWebhookEndpoint } from '../webhooks/findWebhookEndpoint';
+import { listWebhookDeliveries, listWebhookDeliveriesInput } from '../webhooks/listWebhookDeliveries';
+import { listWebhookEndpoints } from '../webhooks/listWebhookEndpoints';
+import { retryWebhookDelivery } from '../webhooks/retryWebhookDelivery';
+import { rotateWebhookSecret } from '../webhooks/rotateWebhookSecret';
+import { updateWebhookEndpoint, updateWebhookEndpointInput } from '../webhooks/updateWebhookEndpoint';
+import { presentWebhookDelivery, presentWebhookEndpoint } from '../webhooks/presentWebhookEndpoint';
 import { listParams, parseInput } from '../validation';
 import { AdminDeps } from './deps';
 import { route, runCommand } from './edge';

@@ -1,4 +1,4 @@
-import { CommandContext, actorLabel } from '../commands/context';
+import { CommandContext, actorLabel } from '../tenancy/context';
 import { newId } from '../ids';
 
 export type AuditInput = {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { rotateAdminKey } from '../commands/rotateAdminKey';
-import { presentApiKey } from '../presenters/apiKey';
+import { rotateAdminKey } from '../tenancy/rotateAdminKey';
+import { presentApiKey } from '../tenancy/presentApiKey';
 import { emit, recordTable, secretNote } from './output';
 import { CliRuntime } from './runtime';
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { createApiKey, createApiKeyInput } from '../commands/createApiKey';
-import { presentApiKey } from '../presenters/apiKey';
+import { createApiKey, createApiKeyInput } from '../tenancy/createApiKey';
+import { presentApiKey } from '../tenancy/presentApiKey';
 import { parseFlags } from './flags';
 import { emit, recordTable, secretNote } from './output';
 import { CliRuntime } from './runtime';

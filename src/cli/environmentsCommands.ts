@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { createEnvironment, createEnvironmentInput } from '../commands/createEnvironment';
-import { findEnvironment } from '../commands/findEnvironment';
-import { listEnvironments } from '../commands/listEnvironments';
-import { presentEnvironment } from '../presenters/environment';
+import { createEnvironment, createEnvironmentInput } from '../tenancy/createEnvironment';
+import { findEnvironment } from '../tenancy/findEnvironment';
+import { listEnvironments } from '../tenancy/listEnvironments';
+import { presentEnvironment } from '../tenancy/presentEnvironment';
 import { listParams } from '../validation';
 import { parseFlags } from './flags';
 import { emit, listTable, recordTable } from './output';

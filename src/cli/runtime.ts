@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { DataSource } from 'typeorm';
-import { Actor, CommandContext } from '../commands/context';
+import { Actor, CommandContext } from '../tenancy/context';
 import { Config, loadConfig } from '../config';
 import { openDatabase } from '../db/open';
 import { inTransaction } from '../db/transaction';

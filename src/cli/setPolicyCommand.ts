@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { switchInactivePolicy, switchInactivePolicyInput } from '../commands/switchInactivePolicy';
+import { switchInactivePolicy, switchInactivePolicyInput } from '../directory/switchInactivePolicy';
 import { inTransaction } from '../db/transaction';
 import { Environment } from '../entities/Environment';
 import { PolicySwitchJob } from '../entities/PolicySwitchJob';
 import { runPolicySwitchJob } from '../jobs/policySwitchRunner';
-import { presentEnvironment } from '../presenters/environment';
-import { presentPolicySwitchJob } from '../presenters/policySwitchJob';
+import { presentEnvironment } from '../tenancy/presentEnvironment';
+import { presentPolicySwitchJob } from '../directory/presentPolicySwitchJob';
 import { parseFlags } from './flags';
 import { emit, recordTable } from './output';
 import { progressOn } from './progress';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { listWebhookEndpoints } from '../commands/listWebhookEndpoints';
-import { replayEventsInput, replayEventsToEndpoint } from '../commands/replayEventsToEndpoint';
-import { presentWebhookEndpoint } from '../presenters/webhookEndpoint';
+import { listWebhookEndpoints } from '../webhooks/listWebhookEndpoints';
+import { replayEventsInput, replayEventsToEndpoint } from '../webhooks/replayEventsToEndpoint';
+import { presentWebhookEndpoint } from '../webhooks/presentWebhookEndpoint';
 import { listParams } from '../validation';
 import { parseFlags } from './flags';
 import { emit, listTable } from './output';

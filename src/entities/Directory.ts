@@ -29,7 +29,7 @@ export class Directory {
   @Column({ type: 'text', default: 'active' })
   state: DirectoryState;
 
-  /** Status mapping rules; null means the provider's preset (src/lifecycle/statusMapping.ts). */
+  /** Status mapping rules; null means the provider's preset (src/directory/rules/statusMapping.ts). */
   @Column({ name: 'status_rules', type: 'jsonb', nullable: true })
   statusRules: unknown;
 

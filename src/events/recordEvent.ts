@@ -1,4 +1,4 @@
-import { CommandContext } from '../commands/context';
+import { CommandContext } from '../tenancy/context';
 import { newId } from '../ids';
 import { EventType } from './eventTypes';
 

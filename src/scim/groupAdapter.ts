@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { createScimGroup } from '../commands/createScimGroup';
-import { deleteScimGroup } from '../commands/deleteScimGroup';
-import { replaceScimGroup } from '../commands/replaceScimGroup';
+import { createScimGroup } from './createScimGroup';
+import { deleteScimGroup } from './deleteScimGroup';
+import { replaceScimGroup } from './replaceScimGroup';
 import { Loaded, ResourceAdapter } from './resourceAdapter';
 import { presentGroup } from './scimPresenter';
 import { GroupRow, selectGroup, selectMembers, selectPage } from './scimRows';

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { CommandContext } from '../commands/context';
-import { StoredResource } from '../commands/scimColumns';
+import { CommandContext } from '../tenancy/context';
+import { StoredResource } from './scimColumns';
 import { ResourceKind } from './resourceMapping';
 import { Projection } from './scimPresenter';
 import { MemberRow } from './scimRows';

@@ -1,5 +1,5 @@
 import SCIMMY from 'scimmy';
-import { StoredResource } from '../commands/scimColumns';
+import { StoredResource } from './scimColumns';
 import { ENTERPRISE_URN, declaredEnterpriseKeys, knownTopLevelKeys } from './scimSetup';
 
 export type ResourceKind = 'User' | 'Group';

@@ -2,7 +2,7 @@ import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { DataSource } from 'typeorm';
-import { ScimTenant, authenticateScimToken } from '../auth/authenticateScimToken';
+import { ScimTenant, authenticateScimToken } from '../tenancy/authenticateScimToken';
 import { scimErrorBody } from './scimError';
 
 /**

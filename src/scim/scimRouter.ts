@@ -3,7 +3,7 @@ import { Logger } from 'pino';
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import { DataSource } from 'typeorm';
-import { ScimTenant } from '../auth/authenticateScimToken';
+import { ScimTenant } from '../tenancy/authenticateScimToken';
 import { groupAdapter } from './groupAdapter';
 import { resourceRoutes } from './resourceRoutes';
 import { requireJsonBody } from '../http/requireJson';

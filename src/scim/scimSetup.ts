@@ -42,7 +42,7 @@ function allowUnlistedTypes(): void {
 
 /**
  * HR-driven directories push an employment status as the enterprise extension's
- * `employeeStatus`, which the status presets (src/lifecycle/statusMapping.ts) read.
+ * `employeeStatus`, which the status presets (src/directory/rules/statusMapping.ts) read.
  * RFC 7643 §4.3 does not list it, and scimmy drops sub-attributes its schema does not
  * declare (and rejects PATCH paths to them), so it is declared here. Idempotent.
  */

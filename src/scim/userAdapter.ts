@@ -1,6 +1,6 @@
-import { createScimUser } from '../commands/createScimUser';
-import { deleteScimUser } from '../commands/deleteScimUser';
-import { replaceScimUser } from '../commands/replaceScimUser';
+import { createScimUser } from './createScimUser';
+import { deleteScimUser } from './deleteScimUser';
+import { replaceScimUser } from './replaceScimUser';
 import { ResourceAdapter } from './resourceAdapter';
 import { presentUser } from './scimPresenter';
 import { UserRow, selectPage, selectUser } from './scimRows';

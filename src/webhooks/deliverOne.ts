@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { EventRow, presentEvent } from '../presenters/event';
+import { EventRow, presentEvent } from '../events/presentEvent';
 import { ClaimedDelivery, claimNextOf } from './claimDelivery';
 import { AttemptOutcome, DeliveryAgents, postWebhook } from './httpDelivery';
 import { AttemptPolicy, recordAttempt } from './recordAttempt';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/dataSource';
 import { recordEvent } from '../../src/events/recordEvent';
-import { Worker } from '../../src/worker/worker';
+import { Worker } from '../../src/jobs/eventWorker';
 import { makeApiKey, makeDirectory, makeEnvironment } from '../support/factories';
 import { PATCH_OP, USER_SCHEMA, scimClient } from '../support/scimClient';
 import { TestApp, createTestApp } from '../support/testApp';

@@ -40,7 +40,7 @@ export function eventsSince(ds: DataSource, mark: EventMark): Promise<StoredEven
   return eventsOf(ds, mark.directoryId, mark);
 }
 
-/** The profile part of a directory user as events carry it (src/presenters/directoryUser.ts). */
+/** The profile part of a directory user as events carry it (src/directory/presentDirectoryUser.ts). */
 export type UserProfile = {
   external_id: string | null;
   username: string;
@@ -91,7 +91,7 @@ export function redactedUserData(directory: DirectoryIds, idpId: string, usernam
   };
 }
 
-/** The whole `data` of a group event (src/presenters/directoryGroup.ts). */
+/** The whole `data` of a group event (src/directory/presentDirectoryGroup.ts). */
 export function groupEventData(directory: DirectoryIds, idpId: string, name: string, rawAttributes: Record<string, unknown>, id?: string) {
   return {
     object: 'directory_group',

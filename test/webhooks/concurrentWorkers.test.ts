@@ -4,7 +4,7 @@ import { createDataSource } from '../../src/db/dataSource';
 import { assignAllPositions } from '../../src/events/assignPositions';
 import { claimDelivery } from '../../src/webhooks/claimDelivery';
 import { fanOutDeliveries } from '../../src/webhooks/fanOut';
-import { createWorkerMetrics } from '../../src/worker/workerMetrics';
+import { createWorkerMetrics } from '../../src/jobs/workerMetrics';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { TestApp, createTestApp } from '../support/testApp';
 import { waitUntil } from '../support/waitUntil';

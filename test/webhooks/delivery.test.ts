@@ -2,7 +2,7 @@ import { createLogger } from '../../src/http/logger';
 import { newId } from '../../src/ids';
 import { resolveSecretsKey, secretBox } from '../../src/webhooks/secretBox';
 import { verifyWebhook } from '../../src/webhooks/verifyWebhook';
-import { Worker, startWorker } from '../../src/worker/worker';
+import { Worker, startWorker } from '../../src/jobs/eventWorker';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { USER_SCHEMA, scimClient } from '../support/scimClient';
 import { startSubscriber } from '../support/subscriber';

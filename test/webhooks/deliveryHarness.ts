@@ -3,8 +3,8 @@ import { Express } from 'express';
 import { DataSource } from 'typeorm';
 import { Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/http/logger';
-import { Worker, startWorker } from '../../src/worker/worker';
-import { WorkerMetrics } from '../../src/worker/workerMetrics';
+import { Worker, startWorker } from '../../src/jobs/eventWorker';
+import { WorkerMetrics } from '../../src/jobs/workerMetrics';
 import { USER_SCHEMA, scimClient } from '../support/scimClient';
 import { ADMIN_KEY } from '../support/testApp';
 

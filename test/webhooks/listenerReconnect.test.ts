@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Worker } from '../../src/worker/worker';
+import { Worker } from '../../src/jobs/eventWorker';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { TestApp, createTestApp } from '../support/testApp';
 import { waitUntil } from '../support/waitUntil';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { signWebhook, verifyWebhook } from '../../src/webhooks/verifyWebhook';
-import { Worker } from '../../src/worker/worker';
+import { Worker } from '../../src/jobs/eventWorker';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { ADMIN_KEY, TestApp, createTestApp } from '../support/testApp';
 import { createEndpoint, positionedEventIds, provisionUsers, startTestWorker } from './deliveryHarness';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { createDataSource } from '../../src/db/dataSource';
 import { createLogger } from '../../src/http/logger';
-import { startWorker } from '../../src/worker/worker';
+import { startWorker } from '../../src/jobs/eventWorker';
 
 /**
  * A webhook worker process configured from its environment as `npm run worker` is

@@ -1,0 +1,123 @@
+import { EntityManager } from 'typeorm';
+import { recordAudit } from '../audit/recordAudit';
+import { PolicySwitchJob } from '../entities/PolicySwitchJob';
+import { eraseProfile } from './rules/eraseProfile';
+import { DirectoryUserRow } from './presentDirectoryUser';
+import { CommandContext } from '../tenancy/context';
+import { deleteDirectoryUser } from './deleteDirectoryUser';
+
+/** How many users one batch handles unless told otherwise: one short transaction each. */
+export const DEFAULT_POLICY_SWITCH_BATCH_SIZE = 200;
+
+/** What one batch did. */
+export type PolicySwitchBatch = {
+  /** The job after the batch; null when it no longer exists (its environment was deleted). */
+  job: PolicySwitchJob | null;
+  /** False when the job was not running, or another runner holds it for a batch right now. */
+  claimed: boolean;
+  /** Directory users this batch deleted and erased. */
+  touched: number;
+};
+
+/**
+ * Runs one batch of a retain → secure switch in the caller's transaction: deletes up to
+ * `batchSize` inactive directory users of the environment as the secure policy would
+ * have (user.deleted, group.user_removed, profile redacted from stored events), erases
+ * their SCIM resources to identifiers, and adds them to the job's count — all or
+ * nothing, so a crash never counts a user twice or loses one.
+ *
+ * The job row is claimed FOR UPDATE SKIP LOCKED, so two runners never work one job at
+ * once; users are locked the same way, skipping those a SCIM write holds (a later
+ * batch takes them, unless that write, now under secure, deleted or reactivated them).
+ * So the job completes when no inactive directory user is left, not when a batch comes
+ * back short. `ctx.actor` is the person who started the switch; the completion is
+ * audited in their name.
+ */
+export async function runPolicySwitchBatch(
+  ctx: CommandContext,
+  input: { jobId: string; batchSize: number },
+): Promise<PolicySwitchBatch> {
+  const m = ctx.manager;
+  const head = await m.findOneBy(PolicySwitchJob, { id: input.jobId });
+  if (!head || head.status !== 'running') return { job: head, claimed: false, touched: 0 };
+  // The environment before the job, the order a switch locks them in, so the two never
+  // deadlock; FOR KEY SHARE makes a switch wait for this batch, as it waits for SCIM writes.
+  await m.query(`SELECT 1 FROM environments WHERE id = $1 FOR KEY SHARE`, [head.environmentId]);
+  const claimed: unknown[] = await m.query(
+    `SELECT id FROM policy_switch_jobs WHERE id = $1 AND status = 'running' FOR UPDATE SKIP LOCKED`,
+    [input.jobId],
+  );
+  if (claimed.length === 0) return { job: await m.findOneBy(PolicySwitchJob, { id: input.jobId }), claimed: false, touched: 0 };
+
+  const users = await lockInactiveUsers(m, head.environmentId, input.batchSize);
+  for (const { scim_resource, ...user } of users) {
+    // deleteDirectoryUser acts for the user's directory, as the SCIM write that
+    // deactivated them would have under the secure policy.
+    const userCtx: CommandContext = {
+      manager: m,
+      actor: { kind: 'scim', directoryId: user.directory_id, environmentId: user.environment_id },
+    };
+    await deleteDirectoryUser(userCtx, user, { erase: true });
+    await eraseScimUser(m, user.scim_user_id, scim_resource);
+  }
+
+  const done = !(await inactiveUsersLeft(m, head.environmentId));
+  if (users.length > 0 || done) {
+    await m.query(
+      `UPDATE policy_switch_jobs
+          SET processed = processed + $2, updated_at = now(),
+              status = CASE WHEN $3 THEN 'completed' ELSE status END,
+              completed_at = CASE WHEN $3 THEN now() END
+        WHERE id = $1`,
+      [input.jobId, users.length, done],
+    );
+  }
+  const job = await m.findOneByOrFail(PolicySwitchJob, { id: input.jobId });
+  if (done) {
+    await recordAudit(ctx, {
+      environmentId: job.environmentId,
+      action: 'policy_switch_job.completed',
+      targetType: 'policy_switch_job',
+      targetId: job.id,
+      details: { users_touched: job.processed, total: job.total },
+    });
+  }
+  return { job, claimed: true, touched: users.length };
+}
+
+type LockedUser = DirectoryUserRow & { scim_resource: Record<string, unknown> };
+
+// Both rows are locked: the directory user because it is deleted, the SCIM user because
+// SCIM writes lock it first (src/scim/resourceRoutes.ts) and group membership inserts
+// take FOR KEY SHARE on it, so neither can slip in between and act on a stale state.
+async function lockInactiveUsers(m: EntityManager, environmentId: string, limit: number): Promise<LockedUser[]> {
+  return m.query(
+    `SELECT du.*, su.resource AS scim_resource
+       FROM directory_users du JOIN scim_users su ON su.id = du.scim_user_id
+      WHERE du.environment_id = $1 AND du.state = 'inactive'
+      ORDER BY du.id
+      LIMIT $2
+        FOR UPDATE OF du, su SKIP LOCKED`,
+    [environmentId, limit],
+  );
+}
+
+// What the secure policy stores for an inactive person (src/directory/rules/eraseProfile.ts);
+// eraseProfile keeps no displayName. The version moves, so IdP ETags see the change.
+async function eraseScimUser(m: EntityManager, scimUserId: string, resource: Record<string, unknown>): Promise<void> {
+  await m.query(
+    `UPDATE scim_users
+        SET resource = $2, active = false, display_name = NULL, version = version + 1, updated_at = now()
+      WHERE id = $1`,
+    [scimUserId, JSON.stringify(eraseProfile(resource))],
+  );
+}
+
+// Counts rows other transactions hold too: those are still to be handled by someone.
+async function inactiveUsersLeft(m: EntityManager, environmentId: string): Promise<boolean> {
+  const rows: { remaining: boolean }[] = await m.query(
+    `SELECT EXISTS (SELECT 1 FROM directory_users WHERE environment_id = $1 AND state = 'inactive') AS remaining`,
+    [environmentId],
+  );
+  return rows[0].remaining;
+}
