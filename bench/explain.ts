@@ -3,8 +3,7 @@ import SCIMMY from 'scimmy';
 import { DataSource, EntityManager } from 'typeorm';
 import { authenticateScimToken } from '../src/tenancy/authenticateScimToken';
 import { CommandContext } from '../src/tenancy/context';
-import { createScimUser } from '../src/scim/createScimUser';
-import { replaceScimUser } from '../src/scim/replaceScimUser';
+import { userIngest } from '../src/scim/userIngest';
 import { filterToSql } from '../src/scim/filterToSql';
 import { selectPage, selectUser } from '../src/scim/scimRows';
 import { ScenarioName } from './options';
@@ -30,7 +29,8 @@ export async function explainShapes(db: Client, tenant: BenchTenant, userCount: 
   const shapes: ExplainedShape[] = [];
   let current: ExplainedShape | undefined;
   const manager = recordingManager(db, () => current?.queries);
-  const ctx: CommandContext = { manager, actor: { kind: 'scim', directoryId: tenant.directoryId, environmentId: tenant.environmentId } };
+  const t = { directoryId: tenant.directoryId, environmentId: tenant.environmentId };
+  const ctx: CommandContext = { manager, actor: { kind: 'scim', ...t } };
   // Each shape starts from the seeded state: its writes are undone before the next one runs.
   // `prepare` runs unrecorded, to put the data in the state the shape starts from.
   const shape = async (
@@ -52,7 +52,7 @@ export async function explainShapes(db: Client, tenant: BenchTenant, userCount: 
   const filter = filterToSql(new SCIMMY.Types.Filter(`userName eq "${user}"`), 'User', { alias: 'r', paramOffset: 1 });
   const setActive = async (id: string, active: boolean) => {
     const row = (await selectUser(manager, dir, id, true))!;
-    return replaceScimUser(ctx, row, { ...row.resource, active });
+    return userIngest.replace(ctx, t, { row }, { ...row.resource, active }, {});
   };
 
   await db.query('BEGIN');
@@ -72,7 +72,7 @@ export async function explainShapes(db: Client, tenant: BenchTenant, userCount: 
       () => setActive(activeUser.id, false),
     );
     await shape('post', 'POST /Users: insert, lifecycle', () =>
-      createScimUser(ctx, { ...activeUser.resource, userName: 'explain.only@acme.test', externalId: 'explain-only' }),
+      userIngest.create(ctx, t, { ...activeUser.resource, userName: 'explain.only@acme.test', externalId: 'explain-only' }, {}),
     );
     const middle = Math.floor(userCount / 2);
     await shape('list', `listing: startIndex=${middle + 1}&count=100 (the page at OFFSET ${middle}, then the count)`, () =>

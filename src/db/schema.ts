@@ -24,6 +24,7 @@ import { EventPositions1763800000010 } from '../../migrations/1763800000010-Even
 import { CreateWebhooks1763800000011 } from '../../migrations/1763800000011-CreateWebhooks';
 import { EventDataAsJson1763800000012 } from '../../migrations/1763800000012-EventDataAsJson';
 import { InFlightDeliveries1763800000013 } from '../../migrations/1763800000013-InFlightDeliveries';
+import { StateSignals1763800000014 } from '../../migrations/1763800000014-StateSignals';
 
 /**
  * Entities and migrations listed explicitly (not globbed) so the same list works from
@@ -60,4 +61,5 @@ export const migrations = [
   CreateWebhooks1763800000011,
   EventDataAsJson1763800000012,
   InFlightDeliveries1763800000013,
+  StateSignals1763800000014,
 ];

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { Provider } from '../entities/Directory';
 import { InactivePolicy } from '../entities/Environment';
 import { STATUS_PRESETS, StatusRule } from './rules/statusMapping';
-import { CommandContext } from '../tenancy/context';
-import { scimTenantOf } from '../scim/scimTenant';
+import { CommandContext, DirectoryTenant } from '../tenancy/context';
 
 /** The shape of stored status rules, checked when read back from JSON. */
 export const statusRulesSchema = z
@@ -19,7 +18,7 @@ export const statusRulesSchema = z
   )
   .max(20);
 
-/** The environment's inactive policy and the directory's status rules, for one SCIM write. */
+/** The environment's inactive policy and the directory's status rules, for one change of a directory user. */
 export type TenantPolicy = { policy: InactivePolicy; rules: StatusRule[] };
 
 /**
@@ -27,14 +26,13 @@ export type TenantPolicy = { policy: InactivePolicy; rules: StatusRule[] };
  * switch (which takes FOR UPDATE) waits for this write to commit, and this write never
  * acts on a policy that has already been replaced.
  */
-export async function loadTenantPolicy(ctx: CommandContext): Promise<TenantPolicy> {
-  const { directoryId } = scimTenantOf(ctx);
+export async function loadTenantPolicy(ctx: CommandContext, tenant: DirectoryTenant): Promise<TenantPolicy> {
   const rows: { inactive_policy: InactivePolicy; status_rules: unknown; provider: Provider }[] = await ctx.manager.query(
     `SELECT e.inactive_policy, d.status_rules, d.provider
        FROM directories d JOIN environments e ON e.id = d.environment_id
       WHERE d.id = $1
         FOR KEY SHARE OF e`,
-    [directoryId],
+    [tenant.directoryId],
   );
   const row = rows[0];
   return { policy: row.inactive_policy, rules: rulesOf(row.status_rules, row.provider) };

@@ -1,10 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/recordAudit';
 import { PolicySwitchJob } from '../entities/PolicySwitchJob';
-import { eraseProfile } from './rules/eraseProfile';
 import { DirectoryUserRow } from './presentDirectoryUser';
 import { CommandContext } from '../tenancy/context';
-import { deleteDirectoryUser } from './deleteDirectoryUser';
+import { changeUserState } from './changeUserState';
 
 /** How many users one batch handles unless told otherwise: one short transaction each. */
 export const DEFAULT_POLICY_SWITCH_BATCH_SIZE = 200;
@@ -50,15 +49,15 @@ export async function runPolicySwitchBatch(
   if (claimed.length === 0) return { job: await m.findOneBy(PolicySwitchJob, { id: input.jobId }), claimed: false, touched: 0 };
 
   const users = await lockInactiveUsers(m, head.environmentId, input.batchSize);
-  for (const { scim_resource, ...user } of users) {
-    // deleteDirectoryUser acts for the user's directory, as the SCIM write that
-    // deactivated them would have under the secure policy.
-    const userCtx: CommandContext = {
-      manager: m,
-      actor: { kind: 'scim', directoryId: user.directory_id, environmentId: user.environment_id },
-    };
-    await deleteDirectoryUser(userCtx, user, { erase: true });
-    await eraseScimUser(m, user.scim_user_id, scim_resource);
+  for (const user of users) {
+    // Under the new (secure) policy the standing decisions now delete and erase the person,
+    // exactly as the IdP push that made them inactive would have.
+    await changeUserState(ctx, {
+      tenant: { environmentId: user.environment_id, directoryId: user.directory_id },
+      source: 'policy_switch',
+      record: { id: user.scim_user_id, active: user.scim_active, resource: user.scim_resource, state_signals: user.scim_signals },
+      change: { source: 'none' },
+    });
   }
 
   const done = !(await inactiveUsersLeft(m, head.environmentId));
@@ -85,31 +84,20 @@ export async function runPolicySwitchBatch(
   return { job, claimed: true, touched: users.length };
 }
 
-type LockedUser = DirectoryUserRow & { scim_resource: Record<string, unknown> };
+type LockedUser = DirectoryUserRow & { scim_resource: Record<string, unknown>; scim_active: boolean; scim_signals: unknown };
 
 // Both rows are locked: the directory user because it is deleted, the SCIM user because
 // SCIM writes lock it first (src/scim/resourceRoutes.ts) and group membership inserts
 // take FOR KEY SHARE on it, so neither can slip in between and act on a stale state.
 async function lockInactiveUsers(m: EntityManager, environmentId: string, limit: number): Promise<LockedUser[]> {
   return m.query(
-    `SELECT du.*, su.resource AS scim_resource
+    `SELECT du.*, su.resource AS scim_resource, su.active AS scim_active, su.state_signals AS scim_signals
        FROM directory_users du JOIN scim_users su ON su.id = du.scim_user_id
       WHERE du.environment_id = $1 AND du.state = 'inactive'
       ORDER BY du.id
       LIMIT $2
         FOR UPDATE OF du, su SKIP LOCKED`,
     [environmentId, limit],
-  );
-}
-
-// What the secure policy stores for an inactive person (src/directory/rules/eraseProfile.ts);
-// eraseProfile keeps no displayName. The version moves, so IdP ETags see the change.
-async function eraseScimUser(m: EntityManager, scimUserId: string, resource: Record<string, unknown>): Promise<void> {
-  await m.query(
-    `UPDATE scim_users
-        SET resource = $2, active = false, display_name = NULL, version = version + 1, updated_at = now()
-      WHERE id = $1`,
-    [scimUserId, JSON.stringify(eraseProfile(resource))],
   );
 }
 

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { CommandContext } from '../tenancy/context';
+import { CommandContext, DirectoryTenant } from '../tenancy/context';
 import { StoredResource } from './scimColumns';
 import { ResourceKind } from './resourceMapping';
 import { Projection } from './scimPresenter';
@@ -27,7 +27,15 @@ export type ResourceAdapter<R extends BaseRow> = {
     page: { where?: SqlWhere; offset: number; limit: number; members: boolean },
   ): Promise<{ items: Loaded<R>[]; total: number }>;
   present(item: Loaded<R>, baseUrl: string, projection: Projection): Record<string, unknown>;
-  create(ctx: CommandContext, stored: StoredResource, validated: Record<string, unknown>): Promise<Loaded<R>>;
-  replace(ctx: CommandContext, current: Loaded<R>, stored: StoredResource, validated: Record<string, unknown>): Promise<Loaded<R>>;
-  remove(ctx: CommandContext, current: Loaded<R>): Promise<void>;
+  create(ctx: CommandContext, tenant: DirectoryTenant, stored: StoredResource, validated: Record<string, unknown>): Promise<Loaded<R>>;
+  /** `request.operations` are a PATCH's operations as sent, for what depends on their order. */
+  replace(
+    ctx: CommandContext,
+    tenant: DirectoryTenant,
+    current: Loaded<R>,
+    stored: StoredResource,
+    validated: Record<string, unknown>,
+    request?: { operations?: unknown[] },
+  ): Promise<Loaded<R>>;
+  remove(ctx: CommandContext, tenant: DirectoryTenant, current: Loaded<R>): Promise<void>;
 };

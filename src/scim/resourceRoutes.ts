@@ -3,7 +3,8 @@ import { NextFunction, Request, RequestHandler, Response, Router } from 'express
 import SCIMMY from 'scimmy';
 import { DataSource } from 'typeorm';
 import { ScimTenant } from '../tenancy/authenticateScimToken';
-import { CommandContext } from '../tenancy/context';
+import { CommandContext, DirectoryTenant } from '../tenancy/context';
+import { pgErrorInfo } from '../db/pgErrors';
 import { inTransaction } from '../db/transaction';
 import { filterToSql } from './filterToSql';
 import { ListRequest, parseListQuery, parseProjection, parseSearchBody } from './listParams';
@@ -80,7 +81,7 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
     handle(async (req, res) => {
       const raw = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'POST' }));
       const validated = validate(kind, raw);
-      const created = await write(deps, req, (ctx) => adapter.create(ctx, toStored(kind, validated, raw), validated));
+      const created = await write(deps, req, (ctx, tenant) => adapter.create(ctx, tenant, toStored(kind, validated, raw), validated));
       const body = adapter.present(created, base(req), parseProjection(kind, req.query));
       res.setHeader('Location', `${base(req)}/${kind === 'User' ? 'Users' : 'Groups'}/${created.row.id}`);
       sendResource(res, 201, body, etagOf(created.row.version));
@@ -92,9 +93,9 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
     handle(async (req, res) => {
       const raw = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'PUT' }));
       const validated = validate(kind, raw);
-      const updated = await write(deps, req, async (ctx) => {
+      const updated = await write(deps, req, async (ctx, tenant) => {
         const current = await lockForWrite(adapter, ctx, req);
-        return adapter.replace(ctx, current, toStored(kind, validated, raw), validated);
+        return adapter.replace(ctx, tenant, current, toStored(kind, validated, raw), validated);
       });
       sendResource(res, 200, adapter.present(updated, base(req), parseProjection(kind, req.query)), etagOf(updated.row.version));
     }),
@@ -104,9 +105,9 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
     '/:id',
     handle(async (req, res) => {
       const body = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'PATCH' }));
-      const updated = await write(deps, req, async (ctx) => {
+      const updated = await write(deps, req, async (ctx, tenant) => {
         const current = await lockForWrite(adapter, ctx, req, true);
-        return applyPatch(adapter, ctx, current, body, base(req));
+        return applyPatch(adapter, ctx, tenant, current, body, base(req));
       });
       sendResource(res, 200, adapter.present(updated, base(req), parseProjection(kind, req.query)), etagOf(updated.row.version));
     }),
@@ -115,7 +116,7 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
   r.delete(
     '/:id',
     handle(async (req, res) => {
-      await write(deps, req, async (ctx) => adapter.remove(ctx, await lockForWrite(adapter, ctx, req)));
+      await write(deps, req, async (ctx, tenant) => adapter.remove(ctx, tenant, await lockForWrite(adapter, ctx, req)));
       res.status(204).end();
     }),
   );
@@ -126,6 +127,7 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
 async function applyPatch<R extends BaseRow>(
   adapter: ResourceAdapter<R>,
   ctx: CommandContext,
+  tenant: DirectoryTenant,
   current: Loaded<R>,
   body: Record<string, unknown>,
   baseUrl: string,
@@ -153,7 +155,7 @@ async function applyPatch<R extends BaseRow>(
   // A PATCH that changes nothing keeps the version (RFC 7644 §3.14). Compared as values:
   // jsonb hands back keys in its own order.
   if (isDeepStrictEqual(stored, current.row.resource) && sameMembers(current, validated)) return current;
-  return adapter.replace(ctx, current, stored, validated);
+  return adapter.replace(ctx, tenant, current, stored, validated, { operations });
 }
 
 // Members are a set (RFC 7643 §4.2): re-adding a present member, in any order or case, is no change.
@@ -181,12 +183,25 @@ async function lockForWrite<R extends BaseRow>(
   return current;
 }
 
-function write<T>(deps: RouteDeps, req: Request, fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
-  const tenant = tenantOf(req);
-  return inTransaction(deps.dataSource, (manager) =>
-    fn({ manager, actor: { kind: 'scim', directoryId: tenant.directoryId, environmentId: tenant.environmentId } }),
-  );
+// Each write is one transaction. Lock order cannot be the same on every path (a group
+// PATCH locks the group, then its members; a user DELETE the user, then its groups), so
+// PostgreSQL may break a deadlock by aborting one: that one is run again, as it would
+// have run had it come a moment later.
+async function write<T>(deps: RouteDeps, req: Request, fn: (ctx: CommandContext, tenant: DirectoryTenant) => Promise<T>): Promise<T> {
+  const { directoryId, environmentId } = tenantOf(req);
+  const tenant = { directoryId, environmentId };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransaction(deps.dataSource, (manager) => fn({ manager, actor: { kind: 'scim', ...tenant } }, tenant));
+    } catch (err) {
+      // SQLSTATE 40P01 deadlock_detected, 40001 serialization_failure.
+      const code = pgErrorInfo(err)?.code;
+      if (attempt >= WRITE_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
 }
+
+const WRITE_ATTEMPTS = 3;
 
 function validate(kind: 'User' | 'Group', raw: Record<string, unknown>): Record<string, unknown> {
   const Schema = schemaFor(kind);

@@ -4,14 +4,14 @@ import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import { DataSource } from 'typeorm';
 import { ScimTenant } from '../tenancy/authenticateScimToken';
-import { groupAdapter } from './groupAdapter';
+import { groupIngest } from './groupIngest';
 import { resourceRoutes } from './resourceRoutes';
 import { requireJsonBody } from '../http/requireJson';
 import { scimAuth } from './scimAuth';
 import { scimErrorBody } from './scimError';
 import { scimErrorHandler } from './scimErrors';
 import { applyServiceProviderConfig, setUpScimmy } from './scimSetup';
-import { userAdapter } from './userAdapter';
+import { userIngest } from './userIngest';
 
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
@@ -41,8 +41,8 @@ export function scimRouter(deps: ScimDeps): Router {
     }),
   );
   r.use(express.json({ limit: deps.bodyLimit, strict: false, type: json }));
-  r.use('/Users', resourceRoutes(userAdapter, deps));
-  r.use('/Groups', resourceRoutes(groupAdapter, deps));
+  r.use('/Users', resourceRoutes(userIngest, deps));
+  r.use('/Groups', resourceRoutes(groupIngest, deps));
   // Root-level search across resource types (RFC 7644 §3.4.3), bulk (§3.7) and /Me (§3.11)
   // are not offered; answered here so scimmy-routers never handles them.
   r.post('/.search', notImplemented);

@@ -9,6 +9,8 @@ export type UserRow = {
   active: boolean;
   display_name: string | null;
   resource: Record<string, unknown>;
+  /** Each source's standing decision about the person's state; unknown until parsed (src/directory/rules/stateSignals.ts). */
+  state_signals: unknown;
   version: number;
   created_at: Date;
   updated_at: Date;

@@ -9,6 +9,15 @@ export type Actor =
   | { kind: 'scim'; directoryId: string; environmentId: string }
   | { kind: 'system'; name: string };
 
+/** The directory a change is made in: from the credential or the job, never from a request body. */
+export type DirectoryTenant = { environmentId: string; directoryId: string };
+
+/**
+ * What asked for a change to a directory user or group: the IdP's SCIM push, a person in
+ * support (API, CLI, console), the idle rule, a directory pull, or a policy switch.
+ */
+export type ChangeSource = 'scim' | 'support' | 'idle' | 'pull' | 'policy_switch';
+
 /** What every command receives: the open transaction and the actor. */
 export type CommandContext = {
   manager: EntityManager;
