@@ -6,7 +6,8 @@ import { CommandContext, DirectoryTenant } from '../tenancy/context';
 import { Loaded, ResourceAdapter } from './resourceAdapter';
 import { StoredResource, groupColumns } from './scimColumns';
 import { presentGroup } from './scimPresenter';
-import { GroupRow, isScimId, selectGroup, selectMembers, selectPage } from './scimRows';
+import { ScimGroupRow as GroupRow } from '../db/tables/scimGroups';
+import { isScimId, selectGroup, selectMembers, selectPage } from './scimRows';
 
 /**
  * SCIM Groups (RFC 7643 §4.2) on scim_groups and scim_group_members: each write stores
@@ -51,8 +52,9 @@ export const groupIngest: ResourceAdapter<GroupRow> = {
     if (rows.length === 0) throw new AppError('precondition_failed', 'The resource changed concurrently; retry');
     // Rename first, so membership events carry the group's new name.
     await updateDirectoryGroup(ctx, tenant, { scimGroupId: current.row.id, name: c.displayName, attributes: stored });
-    const ids = memberIds(validated);
-    if (ids !== undefined) await setMembers(ctx, tenant, current.row.id, ids, request?.operations ? mentionedIds(request.operations) : ids);
+    // RFC 7644 §3.5.1: a PUT without members leaves the group with none.
+    const ids = memberIds(validated) ?? [];
+    await setMembers(ctx, tenant, current.row.id, ids, request?.operations ? mentionedIds(request.operations) : ids);
     return { row: rows[0], members: await selectMembers(ctx.manager, tenant.directoryId, [current.row.id]) };
   },
   async remove(ctx, tenant, current) {

@@ -163,11 +163,15 @@ describe('Entra group provisioning', () => {
       event('group.user_removed', { user: member(d, bob, []), group: renamed }),
     ]);
 
-    // cid is still a member: deleting the group is one event, not one per member.
+    // cid is still a member: deleting the group removes them first, in the same transaction,
+    // so a subscriber tracking memberships needs no special case for group deletion.
     since = await markEvents(t.dataSource, d.id);
     expect((await c.get(`/Groups/${gid}`)).body.members.map((m: { value: string }) => m.value)).toEqual([cid.id]);
     expect((await c.delete(`/Groups/${gid}`)).status).toBe(204);
-    expect(await eventsSince(t.dataSource, since)).toEqual([event('group.deleted', renamed)]);
+    expect(await eventsSince(t.dataSource, since)).toEqual([
+      event('group.user_removed', { user: member(d, cid, []), group: renamed }),
+      event('group.deleted', renamed),
+    ]);
   });
 });
 
