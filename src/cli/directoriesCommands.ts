@@ -5,7 +5,7 @@ import { listDirectories } from '../tenancy/listDirectories';
 import { listDirectoryTokens } from '../tenancy/listDirectoryTokens';
 import { revokeDirectoryToken } from '../tenancy/revokeDirectoryToken';
 import { rotateDirectoryToken } from '../tenancy/rotateDirectoryToken';
-import { PROVIDERS } from '../entities/Directory';
+import { PROVIDERS } from '../db/tables/directories';
 import { presentDirectory, presentDirectoryToken } from '../tenancy/presentDirectory';
 import { listParams } from '../validation';
 import { collect, parseFlags } from './flags';

@@ -3,8 +3,10 @@ import { recordEvent } from '../events/recordEvent';
 import { newId } from '../ids';
 import { CommandContext, DirectoryTenant } from '../tenancy/context';
 import { groupRefsOf } from './directoryUserQueries';
-import { DirectoryGroupRow, presentDirectoryGroup } from './presentDirectoryGroup';
-import { DirectoryUserRow, presentDirectoryUser } from './presentDirectoryUser';
+import { DirectoryGroupRow } from '../db/tables/directoryGroups';
+import { DirectoryUserRow } from '../db/tables/directoryUsers';
+import { presentDirectoryGroup } from './presentDirectoryGroup';
+import { presentDirectoryUser } from './presentDirectoryUser';
 import { previousAttributes } from './rules/changes';
 
 /** A group's record at its source (today the IdP's SCIM group): its id there, its name and attributes as pushed. */

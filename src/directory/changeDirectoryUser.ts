@@ -6,7 +6,8 @@ import { ChangeSource, CommandContext, DirectoryTenant } from '../tenancy/contex
 import { directoryGroupsOfScimUser, groupRefsOf, lockDirectoryUserOf } from './directoryUserQueries';
 import { loadTenantPolicy } from './loadTenantPolicy';
 import { presentDirectoryGroup } from './presentDirectoryGroup';
-import { DirectoryUserRow, presentDirectoryUser, redactedDirectoryUser } from './presentDirectoryUser';
+import { DirectoryUserRow } from '../db/tables/directoryUsers';
+import { presentDirectoryUser, redactedDirectoryUser } from './presentDirectoryUser';
 import { previousAttributes } from './rules/changes';
 import { StateVerdict, UserState, deriveState, parseActive } from './rules/deriveState';
 import { directoryUserFields } from './rules/directoryUserFields';

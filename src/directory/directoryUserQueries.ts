@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { DirectoryGroupRow } from './presentDirectoryGroup';
-import { DirectoryUserRow, GroupRef } from './presentDirectoryUser';
+import { DirectoryGroupRow } from '../db/tables/directoryGroups';
+import { DirectoryUserRow } from '../db/tables/directoryUsers';
+import { GroupRef } from './presentDirectoryUser';
 
 /** The directory user of a SCIM user, if any, locked for the rest of the transaction. */
 export async function lockDirectoryUserOf(m: EntityManager, directoryId: string, scimUserId: string) {

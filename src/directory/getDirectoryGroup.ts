@@ -1,6 +1,6 @@
 import { notFound } from '../errors';
 import { isId } from '../ids';
-import { DirectoryGroupRow } from './presentDirectoryGroup';
+import { DirectoryGroupRow } from '../db/tables/directoryGroups';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 
 /** Loads one directory group the actor may see, or throws not_found (also for other tenants' ids). */

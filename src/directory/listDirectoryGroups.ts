@@ -1,5 +1,5 @@
-import { PageParams, checkCursor } from '../db/pagination';
-import { DirectoryGroupRow } from './presentDirectoryGroup';
+import { PageParams, checkCursor, pageOf } from '../db/pagination';
+import { DirectoryGroupRow } from '../db/tables/directoryGroups';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 import { findDirectory } from '../tenancy/findDirectory';
 
@@ -22,7 +22,5 @@ export async function listDirectoryGroups(
       ORDER BY id LIMIT $4`,
     [confined ?? null, params.directoryId ?? null, params.after ?? null, params.limit + 1],
   );
-  const more = rows.length > params.limit;
-  const page = more ? rows.slice(0, params.limit) : rows;
-  return { rows: page, after: more ? page[page.length - 1].id : null };
+  return pageOf(rows, params.limit);
 }

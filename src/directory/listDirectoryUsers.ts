@@ -1,5 +1,6 @@
 import { PageParams, checkCursor } from '../db/pagination';
-import { DirectoryUserRow, GroupRef } from './presentDirectoryUser';
+import { DirectoryUserRow } from '../db/tables/directoryUsers';
+import { GroupRef } from './presentDirectoryUser';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 import { groupRefsOf } from './directoryUserQueries';
 import { findDirectory } from '../tenancy/findDirectory';

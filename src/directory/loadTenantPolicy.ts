@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Provider } from '../entities/Directory';
-import { InactivePolicy } from '../entities/Environment';
+import { Provider } from '../db/tables/directories';
+import { InactivePolicy } from '../db/tables/environments';
 import { STATUS_PRESETS, StatusRule } from './rules/statusMapping';
 import { CommandContext, DirectoryTenant } from '../tenancy/context';
 

@@ -1,14 +1,4 @@
-/** A directory_groups row as read with raw SQL. */
-export type DirectoryGroupRow = {
-  id: string;
-  directory_id: string;
-  environment_id: string;
-  scim_group_id: string;
-  name: string;
-  raw_attributes: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-};
+import { DirectoryGroupRow } from '../db/tables/directoryGroups';
 
 /** The directory group as the admin API returns it and as events carry it. */
 export function presentDirectoryGroup(g: DirectoryGroupRow) {

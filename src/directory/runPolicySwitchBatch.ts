@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/recordAudit';
 import { PolicySwitchJob } from '../entities/PolicySwitchJob';
-import { DirectoryUserRow } from './presentDirectoryUser';
+import { DirectoryUserRow } from '../db/tables/directoryUsers';
 import { CommandContext } from '../tenancy/context';
 import { changeUserState } from './changeUserState';
 

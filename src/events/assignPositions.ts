@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { queryReturning } from '../db/returning';
+import { EventRow } from '../db/tables/events';
 
 // pg_advisory_xact_lock key: "dsyncpos" folded into an int.
 const SEQUENCER_LOCK = 0x64737970;
@@ -21,7 +22,7 @@ export async function assignPositions(
     // Under the lock nobody else assigns, so max(position) + row number is gap-free and ordered.
     // SKIP LOCKED: an event row locked by a redaction (secure policy) is positioned on a
     // later pass instead of waiting, so the sequencer never takes part in a deadlock.
-    const rows = await queryReturning<{ id: string }>(
+    const rows = await queryReturning<Pick<EventRow, 'id'>>(
       manager,
       `WITH pending AS (
          SELECT id, seq FROM events WHERE position IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED

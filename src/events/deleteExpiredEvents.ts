@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { queryReturning } from '../db/returning';
+import { EventRow } from '../db/tables/events';
 
 /**
  * Deletes events older than the retention period in batches (their deliveries go
@@ -11,7 +12,7 @@ import { queryReturning } from '../db/returning';
 export async function deleteExpiredEvents(ds: DataSource, retentionDays: number, batch = 5000): Promise<number> {
   let total = 0;
   for (;;) {
-    const rows = await queryReturning<{ id: string }>(
+    const rows = await queryReturning<Pick<EventRow, 'id'>>(
       ds.manager,
       `DELETE FROM events WHERE id IN (
          SELECT id FROM events

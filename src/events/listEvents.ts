@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './eventTypes';
-import { EventRow } from './presentEvent';
+import { EVENT_COLUMNS, PositionedEvent } from './presentEvent';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 import { findEnvironment } from '../tenancy/findEnvironment';
 
@@ -42,9 +42,8 @@ export async function listEvents(ctx: CommandContext, input: z.infer<typeof list
   if (input.types) add('e.type = ANY(?::text[])', input.types);
   if (input.after !== undefined) add('e.position > ?::bigint', input.after);
   params.push(input.limit);
-  const rows: EventRow[] = await ctx.manager.query(
-    `SELECT e.id, e.position, e.environment_id, e.directory_id, e.type, e.data, e.previous_attributes, e.created_at
-       FROM events e WHERE ${where.join(' AND ')} ORDER BY e.position LIMIT $${params.length}`,
+  const rows: PositionedEvent[] = await ctx.manager.query(
+    `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where.join(' AND ')} ORDER BY e.position LIMIT $${params.length}`,
     params,
   );
   const last = rows[rows.length - 1];

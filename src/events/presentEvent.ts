@@ -1,17 +1,17 @@
-/** An events row as read with raw SQL. */
-export type EventRow = {
-  id: string;
-  position: string;
-  environment_id: string;
-  directory_id: string | null;
-  type: string;
-  data: unknown;
-  previous_attributes: Record<string, unknown> | null;
-  created_at: Date;
-};
+import { EventRow } from '../db/tables/events';
+
+/** An event as consumers see it, read with EVENT_COLUMNS; only events that have their position are shown. */
+export type PositionedEvent = Pick<
+  EventRow,
+  'id' | 'environment_id' | 'directory_id' | 'type' | 'data' | 'previous_attributes' | 'created_at'
+> & { position: string };
+
+/** The events columns of PositionedEvent (`e` is the events table). */
+export const EVENT_COLUMNS =
+  'e.id, e.position, e.environment_id, e.directory_id, e.type, e.data, e.previous_attributes, e.created_at';
 
 /** An event as the events API returns it and as webhooks deliver it. */
-export function presentEvent(e: EventRow) {
+export function presentEvent(e: PositionedEvent) {
   return {
     object: 'event' as const,
     id: e.id,

@@ -1,6 +1,8 @@
 import SCIMMY from 'scimmy';
 import { ResourceKind, extrasOf, schemaFor } from './resourceMapping';
-import { GroupRow, MemberRow, UserRow } from './scimRows';
+import { ScimGroupRow as GroupRow } from '../db/tables/scimGroups';
+import { ScimUserRow as UserRow } from '../db/tables/scimUsers';
+import { MemberRow } from './scimRows';
 
 /** Which attributes the client asked for (RFC 7644 §3.4.2.5), already parsed by scimmy. */
 export type Projection = {

@@ -1,35 +1,10 @@
 import { EntityManager } from 'typeorm';
-
-/** A scim_users row as read by the SCIM layer. */
-export type UserRow = {
-  id: string;
-  directory_id: string;
-  user_name: string;
-  external_id: string | null;
-  active: boolean;
-  display_name: string | null;
-  resource: Record<string, unknown>;
-  /** Each source's standing decision about the person's state; unknown until parsed (src/directory/rules/stateSignals.ts). */
-  state_signals: unknown;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-};
-
-/** A scim_groups row as read by the SCIM layer. */
-export type GroupRow = {
-  id: string;
-  directory_id: string;
-  display_name: string;
-  external_id: string | null;
-  resource: Record<string, unknown>;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-};
+import { ScimGroupMemberRow } from '../db/tables/scimGroupMembers';
+import { ScimGroupRow } from '../db/tables/scimGroups';
+import { ScimUserRow } from '../db/tables/scimUsers';
 
 /** A group member as SCIM shows it (RFC 7643 §4.2: value, $ref, display, type). */
-export type MemberRow = { group_id: string; user_id: string; user_name: string; display_name: string | null };
+export type MemberRow = Pick<ScimGroupMemberRow, 'group_id' | 'user_id'> & Pick<ScimUserRow, 'user_name' | 'display_name'>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -42,9 +17,9 @@ export async function selectUser(
   directoryId: string,
   id: string,
   forUpdate = false,
-): Promise<UserRow | undefined> {
+): Promise<ScimUserRow | undefined> {
   if (!isScimId(id)) return undefined;
-  const rows: UserRow[] = await m.query(
+  const rows: ScimUserRow[] = await m.query(
     `SELECT * FROM scim_users WHERE directory_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [directoryId, id],
   );
@@ -57,9 +32,9 @@ export async function selectGroup(
   directoryId: string,
   id: string,
   forUpdate = false,
-): Promise<GroupRow | undefined> {
+): Promise<ScimGroupRow | undefined> {
   if (!isScimId(id)) return undefined;
-  const rows: GroupRow[] = await m.query(
+  const rows: ScimGroupRow[] = await m.query(
     `SELECT * FROM scim_groups WHERE directory_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [directoryId, id],
   );

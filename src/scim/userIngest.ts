@@ -6,7 +6,8 @@ import { CommandContext, DirectoryTenant } from '../tenancy/context';
 import { ResourceAdapter } from './resourceAdapter';
 import { StoredResource, userColumns } from './scimColumns';
 import { presentUser } from './scimPresenter';
-import { UserRow, selectPage, selectUser } from './scimRows';
+import { ScimUserRow as UserRow } from '../db/tables/scimUsers';
+import { selectPage, selectUser } from './scimRows';
 
 /**
  * SCIM Users (RFC 7643 §4.1) on scim_users: each write stores the IdP's record of the

@@ -1,15 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { queryReturning } from '../db/returning';
+import { WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
+import { WebhookEndpointRow } from '../db/tables/webhookEndpoints';
 
-/** A claimed delivery with what is needed to send it. */
-export type ClaimedDelivery = {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  attempts: number;
-  url: string;
-  secret_ciphertext: string;
-};
+/** A claimed delivery with what is needed to send it: the endpoint's current URL and sealed secret. */
+export type ClaimedDelivery = Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'> &
+  Pick<WebhookEndpointRow, 'url' | 'secret_ciphertext'>;
 
 /**
  * Claims the next due delivery of one endpoint that has nothing in flight, so an
@@ -20,7 +16,7 @@ export type ClaimedDelivery = {
  */
 export async function claimDelivery(ds: DataSource, leaseSeconds: number): Promise<ClaimedDelivery | undefined> {
   return ds.transaction(async (m) => {
-    const endpoints: { id: string }[] = await m.query(
+    const endpoints: Pick<WebhookEndpointRow, 'id'>[] = await m.query(
       `SELECT w.id FROM webhook_endpoints w
         WHERE w.enabled
           AND EXISTS (SELECT 1 FROM webhook_deliveries d
@@ -52,7 +48,7 @@ export async function claimNextOf(
   endpointId: string,
   leaseSeconds: number,
 ): Promise<ClaimedDelivery | undefined> {
-  const [claimed] = await queryReturning<{ id: string; event_id: string; attempts: number; url: string; secret_ciphertext: string }>(
+  const [claimed] = await queryReturning<Omit<ClaimedDelivery, 'endpoint_id'>>(
     m,
     `UPDATE webhook_deliveries
         SET status = 'delivering', attempts = attempts + 1, lease_expires_at = now() + make_interval(secs => $2),

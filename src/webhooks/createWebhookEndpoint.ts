@@ -6,7 +6,7 @@ import { queryReturning } from '../db/returning';
 import { invalidRequest } from '../errors';
 import { EVENT_TYPES } from '../events/eventTypes';
 import { newId } from '../ids';
-import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointRow } from './presentWebhookEndpoint';
+import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMetadata } from './presentWebhookEndpoint';
 import { checkWebhookUrl } from './urlPolicy';
 import { resolveSecretsKey, secretBox } from './secretBox';
 import { CommandContext } from '../tenancy/context';
@@ -73,12 +73,12 @@ export async function createWebhookEndpoint(
   ctx: CommandContext,
   input: z.infer<typeof createWebhookEndpointInput>,
   settings: WebhookSettings,
-): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
+): Promise<{ endpoint: WebhookEndpointMetadata; secret: string }> {
   // The URL is part of the body, so it is judged before the environment is looked up.
   const url = normalizeWebhookUrl(input.url, settings);
   await findEnvironment(ctx, input.environment_id);
   const { secret, sealed, prefix } = await generateWebhookSecret(ctx, settings);
-  const [endpoint] = await queryReturning<WebhookEndpointRow>(
+  const [endpoint] = await queryReturning<WebhookEndpointMetadata>(
     ctx.manager,
     `INSERT INTO webhook_endpoints AS w (id, environment_id, url, events, enabled, secret_ciphertext, secret_prefix)
      VALUES ($1, $2, $3, $4::text[], $5, $6, $7)

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { EventRow, presentEvent } from '../events/presentEvent';
+import { EVENT_COLUMNS, PositionedEvent, presentEvent } from '../events/presentEvent';
 import { ClaimedDelivery, claimNextOf } from './claimDelivery';
 import { AttemptOutcome, DeliveryAgents, postWebhook } from './httpDelivery';
 import { AttemptPolicy, recordAttempt } from './recordAttempt';
@@ -39,8 +39,8 @@ export async function deliverOne(
             next = claimed;
           },
     ).then((result) => ({ outcome, result, next }));
-  const rows: EventRow[] = await ds.query(
-    `SELECT id, position, environment_id, directory_id, type, data, previous_attributes, created_at FROM events WHERE id = $1`,
+  const rows: PositionedEvent[] = await ds.query(
+    `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1`,
     [claim.event_id],
   );
   if (rows.length === 0) {

@@ -1,6 +1,6 @@
 import { notFound } from '../errors';
 import { isId } from '../ids';
-import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointRow } from './presentWebhookEndpoint';
+import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMetadata } from './presentWebhookEndpoint';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 
 /**
@@ -11,10 +11,10 @@ export async function findWebhookEndpoint(
   ctx: CommandContext,
   id: string,
   opts: { lock?: boolean } = {},
-): Promise<WebhookEndpointRow> {
+): Promise<WebhookEndpointMetadata> {
   if (!isId('webhook_endpoint', id)) throw notFound('Webhook endpoint');
   const confined = confinedEnvironment(ctx.actor);
-  const rows: WebhookEndpointRow[] = await ctx.manager.query(
+  const rows: WebhookEndpointMetadata[] = await ctx.manager.query(
     `SELECT ${WEBHOOK_ENDPOINT_COLUMNS} FROM webhook_endpoints w
       WHERE w.id = $1 AND ($2::text IS NULL OR w.environment_id = $2)
       ${opts.lock ? 'FOR UPDATE' : ''}`,

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { invalidRequest } from '../errors';
-import {
-  DELIVERY_STATUSES,
-  WEBHOOK_DELIVERY_COLUMNS,
-  WebhookDeliveryRow,
-  deliveryId,
-  deliveryRowId,
-} from './presentWebhookEndpoint';
+import { DELIVERY_STATUSES } from '../db/tables/webhookDeliveries';
+import { WEBHOOK_DELIVERY_COLUMNS, WebhookDeliveryListing, deliveryId, deliveryRowId } from './presentWebhookEndpoint';
 import { listParams } from '../validation';
 import { CommandContext } from '../tenancy/context';
 import { findWebhookEndpoint } from './findWebhookEndpoint';
@@ -24,11 +19,11 @@ export async function listWebhookDeliveries(
   ctx: CommandContext,
   endpointId: string,
   input: z.infer<typeof listWebhookDeliveriesInput>,
-): Promise<{ rows: WebhookDeliveryRow[]; after: string | null }> {
+): Promise<{ rows: WebhookDeliveryListing[]; after: string | null }> {
   const after = input.after === undefined ? undefined : deliveryRowId(input.after);
   if (input.after !== undefined && after === undefined) throw invalidRequest('after is not a valid cursor');
   await findWebhookEndpoint(ctx, endpointId);
-  const rows: WebhookDeliveryRow[] = await ctx.manager.query(
+  const rows: WebhookDeliveryListing[] = await ctx.manager.query(
     `SELECT ${WEBHOOK_DELIVERY_COLUMNS}
        FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
       WHERE d.endpoint_id = $1

@@ -1,5 +1,5 @@
-import { checkCursor, PageParams } from '../db/pagination';
-import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointRow } from './presentWebhookEndpoint';
+import { checkCursor, PageParams, pageOf } from '../db/pagination';
+import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMetadata } from './presentWebhookEndpoint';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 import { findEnvironment } from '../tenancy/findEnvironment';
 
@@ -7,11 +7,11 @@ import { findEnvironment } from '../tenancy/findEnvironment';
 export async function listWebhookEndpoints(
   ctx: CommandContext,
   params: PageParams & { environmentId?: string },
-): Promise<{ rows: WebhookEndpointRow[]; after: string | null }> {
+): Promise<{ rows: WebhookEndpointMetadata[]; after: string | null }> {
   checkCursor(params.after, /^webhook_endpoint_[0-9A-Z]{26}$/);
   if (params.environmentId !== undefined) await findEnvironment(ctx, params.environmentId);
   // Ids are ULID-based, so id order is creation order; one extra row tells whether a next page exists.
-  const rows: WebhookEndpointRow[] = await ctx.manager.query(
+  const rows: WebhookEndpointMetadata[] = await ctx.manager.query(
     `SELECT ${WEBHOOK_ENDPOINT_COLUMNS} FROM webhook_endpoints w
       WHERE ($1::text IS NULL OR w.environment_id = $1)
         AND ($2::text IS NULL OR w.environment_id = $2)
@@ -20,7 +20,5 @@ export async function listWebhookEndpoints(
       LIMIT $4`,
     [params.environmentId ?? null, confinedEnvironment(ctx.actor) ?? null, params.after ?? null, params.limit + 1],
   );
-  const more = rows.length > params.limit;
-  const page = more ? rows.slice(0, params.limit) : rows;
-  return { rows: page, after: more ? page[page.length - 1].id : null };
+  return pageOf(rows, params.limit);
 }

@@ -1,17 +1,11 @@
-/** A webhook_endpoints row as read with raw SQL (never with its sealed secret). */
-export type WebhookEndpointRow = {
-  id: string;
-  environment_id: string;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  secret_prefix: string;
-  disabled_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-};
+import { EventRow } from '../db/tables/events';
+import { DeliveryStatus, WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
+import { WebhookEndpointRow } from '../db/tables/webhookEndpoints';
 
-/** The columns of WebhookEndpointRow, for SELECT and RETURNING lists (`w` is the table alias). */
+/** A webhook_endpoints row as WEBHOOK_ENDPOINT_COLUMNS reads it: never with its sealed secret. */
+export type WebhookEndpointMetadata = Omit<WebhookEndpointRow, 'secret_ciphertext' | 'failing_since'>;
+
+/** The columns of WebhookEndpointMetadata, for SELECT and RETURNING lists (`w` is the table alias). */
 export const WEBHOOK_ENDPOINT_COLUMNS =
   'w.id, w.environment_id, w.url, w.events, w.enabled, w.secret_prefix, w.disabled_reason, w.created_at, w.updated_at';
 
@@ -30,7 +24,7 @@ export type WebhookEndpointView = {
 };
 
 /** Serialises a webhook endpoint. */
-export function presentWebhookEndpoint(w: WebhookEndpointRow): WebhookEndpointView {
+export function presentWebhookEndpoint(w: WebhookEndpointMetadata): WebhookEndpointView {
   return {
     object: 'webhook_endpoint',
     id: w.id,
@@ -45,27 +39,10 @@ export function presentWebhookEndpoint(w: WebhookEndpointRow): WebhookEndpointVi
   };
 }
 
-export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** A webhook_deliveries row joined with its event's type, as WEBHOOK_DELIVERY_COLUMNS reads it. */
+export type WebhookDeliveryListing = Omit<WebhookDeliveryRow, 'lease_expires_at'> & { event_type: EventRow['type'] };
 
-/** A webhook_deliveries row joined with its event's type, as read with raw SQL (bigints arrive as strings). */
-export type WebhookDeliveryRow = {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  event_position: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  delivered_at: Date | null;
-};
-
-/** The columns of WebhookDeliveryRow (`d` is the delivery, `e` its event). */
+/** The columns of WebhookDeliveryListing (`d` is the delivery, `e` its event). */
 export const WEBHOOK_DELIVERY_COLUMNS =
   'd.id, d.endpoint_id, d.event_id, e.type AS event_type, d.event_position, d.status, d.attempts, ' +
   'd.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.updated_at, d.delivered_at';
@@ -103,7 +80,7 @@ export type WebhookDeliveryView = {
  * Serialises a delivery. `next_attempt_at` is shown only while the delivery waits
  * (pending): for the other states the stored value is stale and would mislead.
  */
-export function presentWebhookDelivery(d: WebhookDeliveryRow): WebhookDeliveryView {
+export function presentWebhookDelivery(d: WebhookDeliveryListing): WebhookDeliveryView {
   return {
     object: 'webhook_delivery',
     id: deliveryId(String(d.id)),

@@ -1,6 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/recordAudit';
 import { queryReturning } from '../db/returning';
+import { WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
+import { WebhookEndpointRow } from '../db/tables/webhookEndpoints';
 import { AttemptOutcome } from './httpDelivery';
 import { ClaimedDelivery } from './claimDelivery';
 import { nextAttemptDelayMs } from './retrySchedule';
@@ -39,7 +41,7 @@ async function record(
 ): Promise<'succeeded' | 'retrying' | 'failed' | 'stale'> {
   const delay = outcome.ok ? undefined : nextAttemptDelayMs(claim.attempts, policy);
   const status = outcome.ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending';
-  const updated = await queryReturning<{ id: string }>(
+  const updated = await queryReturning<Pick<WebhookDeliveryRow, 'id'>>(
     m,
     `UPDATE webhook_deliveries
         SET status = $3, last_status_code = $4, last_error = $5, lease_expires_at = NULL, updated_at = now(),
@@ -60,7 +62,7 @@ async function record(
 }
 
 async function disableIfFailingTooLong(m: import('typeorm').EntityManager, endpointId: string, hours: number): Promise<void> {
-  const disabled = await queryReturning<{ id: string; environment_id: string; failing_since: Date }>(
+  const disabled = await queryReturning<Pick<WebhookEndpointRow, 'id' | 'environment_id'> & { failing_since: Date }>(
     m,
     `UPDATE webhook_endpoints
         SET enabled = false, updated_at = now(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
 import { queryReturning } from '../db/returning';
-import { WebhookEndpointRow } from './presentWebhookEndpoint';
+import { WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
+import { WebhookEndpointMetadata } from './presentWebhookEndpoint';
 import { CommandContext } from '../tenancy/context';
 import { findWebhookEndpoint } from './findWebhookEndpoint';
 
@@ -27,9 +28,9 @@ export async function replayEventsToEndpoint(
   ctx: CommandContext,
   endpointId: string,
   input: z.infer<typeof replayEventsInput>,
-): Promise<{ endpoint: WebhookEndpointRow; queued: number }> {
+): Promise<{ endpoint: WebhookEndpointMetadata; queued: number }> {
   const endpoint = await findWebhookEndpoint(ctx, endpointId, { lock: true });
-  const queued = await queryReturning<{ id: string }>(
+  const queued = await queryReturning<Pick<WebhookDeliveryRow, 'id'>>(
     ctx.manager,
     `INSERT INTO webhook_deliveries AS d (endpoint_id, event_id, event_position)
      SELECT w.id, e.id, e.position

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/recordAudit';
+import { WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
 import { conflict, notFound } from '../errors';
-import { WEBHOOK_DELIVERY_COLUMNS, WebhookDeliveryRow, deliveryRowId } from './presentWebhookEndpoint';
+import { WEBHOOK_DELIVERY_COLUMNS, WebhookDeliveryListing, deliveryRowId } from './presentWebhookEndpoint';
 import { CommandContext } from '../tenancy/context';
 import { findWebhookEndpoint } from './findWebhookEndpoint';
 
@@ -15,11 +16,11 @@ export async function retryWebhookDelivery(
   ctx: CommandContext,
   endpointId: string,
   id: string,
-): Promise<WebhookDeliveryRow> {
+): Promise<WebhookDeliveryListing> {
   const endpoint = await findWebhookEndpoint(ctx, endpointId);
   const rowId = deliveryRowId(id);
   if (rowId === undefined) throw notFound('Delivery');
-  const locked: { status: string; leased: boolean }[] = await ctx.manager.query(
+  const locked: (Pick<WebhookDeliveryRow, 'status'> & { leased: boolean })[] = await ctx.manager.query(
     `SELECT status, coalesce(lease_expires_at > now(), false) AS leased
        FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 FOR UPDATE`,
     [rowId, endpointId],
@@ -42,7 +43,7 @@ export async function retryWebhookDelivery(
     targetId: id,
     details: { endpoint_id: endpointId, previous_status: locked[0].status },
   });
-  const [row]: WebhookDeliveryRow[] = await ctx.manager.query(
+  const [row]: WebhookDeliveryListing[] = await ctx.manager.query(
     `SELECT ${WEBHOOK_DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1`,
     [rowId],
   );

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/recordAudit';
 import { queryReturning } from '../db/returning';
-import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointRow } from './presentWebhookEndpoint';
+import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMetadata } from './presentWebhookEndpoint';
 import { CommandContext } from '../tenancy/context';
 import { WebhookSettings, generateWebhookSecret } from './createWebhookEndpoint';
 import { findWebhookEndpoint } from './findWebhookEndpoint';
@@ -14,10 +14,10 @@ export async function rotateWebhookSecret(
   ctx: CommandContext,
   id: string,
   settings: WebhookSettings,
-): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
+): Promise<{ endpoint: WebhookEndpointMetadata; secret: string }> {
   const current = await findWebhookEndpoint(ctx, id, { lock: true });
   const { secret, sealed, prefix } = await generateWebhookSecret(ctx, settings);
-  const [endpoint] = await queryReturning<WebhookEndpointRow>(
+  const [endpoint] = await queryReturning<WebhookEndpointMetadata>(
     ctx.manager,
     `UPDATE webhook_endpoints AS w SET secret_ciphertext = $2, secret_prefix = $3, updated_at = now()
       WHERE w.id = $1

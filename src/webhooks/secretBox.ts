@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { InstanceKeyRow } from '../db/tables/instanceKeys';
 
 /**
  * Webhook signing secrets must be usable to sign, so unlike tokens they cannot be
@@ -34,6 +35,6 @@ export async function resolveSecretsKey(m: EntityManager, configured: Buffer | u
   await m.query(`INSERT INTO instance_keys (name, value) VALUES ('webhook_secrets', $1) ON CONFLICT (name) DO NOTHING`, [
     randomBytes(32).toString('base64'),
   ]);
-  const rows: { value: string }[] = await m.query(`SELECT value FROM instance_keys WHERE name = 'webhook_secrets'`);
+  const rows: Pick<InstanceKeyRow, 'value'>[] = await m.query(`SELECT value FROM instance_keys WHERE name = 'webhook_secrets'`);
   return Buffer.from(rows[0].value, 'base64');
 }

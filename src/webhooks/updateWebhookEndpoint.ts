@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
 import { queryReturning } from '../db/returning';
-import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointRow } from './presentWebhookEndpoint';
+import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMetadata } from './presentWebhookEndpoint';
 import { CommandContext } from '../tenancy/context';
 import { WebhookSettings, normalizeWebhookUrl, webhookEventsField, webhookUrlField } from './createWebhookEndpoint';
 import { findWebhookEndpoint } from './findWebhookEndpoint';
@@ -15,7 +15,7 @@ export const updateWebhookEndpointInput = z
   .partial()
   .strict();
 
-type Changes = Partial<Pick<WebhookEndpointRow, 'url' | 'events' | 'enabled'>>;
+type Changes = Partial<Pick<WebhookEndpointMetadata, 'url' | 'events' | 'enabled'>>;
 
 /**
  * Changes an endpoint's URL, subscribed events or enabled flag; audits what changed.
@@ -27,7 +27,7 @@ export async function updateWebhookEndpoint(
   id: string,
   input: z.infer<typeof updateWebhookEndpointInput>,
   settings: WebhookSettings,
-): Promise<WebhookEndpointRow> {
+): Promise<WebhookEndpointMetadata> {
   const url = input.url === undefined ? undefined : normalizeWebhookUrl(input.url, settings);
   const current = await findWebhookEndpoint(ctx, id, { lock: true });
   const next: Changes = { url, events: input.events, enabled: input.enabled };
@@ -38,7 +38,7 @@ export async function updateWebhookEndpoint(
   }
   if (Object.keys(changed).length === 0) return current;
   const reenabled = changed.enabled?.to === true;
-  const [updated] = await queryReturning<WebhookEndpointRow>(
+  const [updated] = await queryReturning<WebhookEndpointMetadata>(
     ctx.manager,
     `UPDATE webhook_endpoints AS w
         SET url = coalesce($2, w.url),

@@ -1,4 +1,4 @@
-import { InactivePolicy } from '../../entities/Environment';
+import { InactivePolicy } from '../../db/tables/environments';
 import { UserState } from './deriveState';
 
 /** What the IdP's push means for the SCIM resource's person. */

@@ -1,4 +1,4 @@
-import { Provider } from '../../entities/Directory';
+import { Provider } from '../../db/tables/directories';
 
 /**
  * One rule: where a status lives in the SCIM resource, and which values mean active or
