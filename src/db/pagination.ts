@@ -7,8 +7,19 @@ export type Page<T> = { data: T[]; list_metadata: { after: string | null } };
 export type PageParams = { limit: number; after?: string };
 
 /**
- * Pages a query by its text id column (ids are ULID-based, so id order is creation
- * order). Fetches one extra row to know whether a next page exists.
+ * Cuts a page from the rows a list query read in id order with `LIMIT limit + 1` and
+ * `id > after` (ids are ULID-based, so id order is creation order): the extra row only
+ * tells that a next page exists, and the page's last id is that page's cursor.
+ */
+export function pageOf<R extends { id: string }>(rows: R[], limit: number): { rows: R[]; after: string | null } {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { rows: page, after: more ? page[page.length - 1].id : null };
+}
+
+/**
+ * Pages a TypeORM query builder by its text id column, like pageOf. Only
+ * src/directory/listPolicySwitchJobs.ts still lists through an entity; this goes with src/entities/.
  */
 export async function pageById<E extends ObjectLiteral>(
   qb: SelectQueryBuilder<E>,

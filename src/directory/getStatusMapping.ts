@@ -1,4 +1,4 @@
-import { Directory } from '../entities/Directory';
+import { DirectoryRow } from '../db/tables/directories';
 import { STATUS_PRESETS, StatusRule } from './rules/statusMapping';
 import { CommandContext } from '../tenancy/context';
 import { findDirectory } from '../tenancy/findDirectory';
@@ -17,8 +17,8 @@ export async function getStatusMapping(ctx: CommandContext, directoryId: string)
  * Agrees with `rulesOf` (what SCIM writes apply): stored rules that no longer parse
  * count as absent.
  */
-export function statusMappingOf(directory: Directory): StatusMapping {
-  const stored = directory.statusRules;
+export function statusMappingOf(directory: DirectoryRow): StatusMapping {
+  const stored = directory.status_rules;
   if (stored !== null && stored !== undefined) {
     const parsed = statusRulesSchema.safeParse(stored);
     if (parsed.success) return { rules: parsed.data, source: 'custom' };

@@ -1,4 +1,5 @@
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
+import { PolicySwitchJobRow } from '../db/tables/policySwitchJobs';
+import { PolicySwitchJob, policySwitchJobRowOf } from '../entities/PolicySwitchJob';
 
 /** A policy switch job as the admin API and CLI show it. */
 export type PolicySwitchJobView = {
@@ -7,7 +8,7 @@ export type PolicySwitchJobView = {
   environment_id: string;
   from_policy: string;
   to_policy: string;
-  status: PolicySwitchJob['status'];
+  status: PolicySwitchJobRow['status'];
   total: number;
   processed: number;
   reason: string;
@@ -19,25 +20,31 @@ export type PolicySwitchJobView = {
 /** The job's progress as embedded in the environment a PATCH switched. */
 export type PolicySwitchJobSummary = Pick<PolicySwitchJobView, 'id' | 'status' | 'total' | 'processed'>;
 
+// The entity is still produced by the policy-switch code (src/directory/*PolicySwitch*,
+// src/jobs/policySwitchRunner.ts); this goes with src/entities/.
+const rowOf = (j: PolicySwitchJobRow | PolicySwitchJob) => (j instanceof PolicySwitchJob ? policySwitchJobRowOf(j) : j);
+
 /** Serialises a policy switch job (the actor is in the audit log, not here). */
-export function presentPolicySwitchJob(j: PolicySwitchJob): PolicySwitchJobView {
+export function presentPolicySwitchJob(job: PolicySwitchJobRow | PolicySwitchJob): PolicySwitchJobView {
+  const j = rowOf(job);
   return {
     object: 'policy_switch_job',
     id: j.id,
-    environment_id: j.environmentId,
-    from_policy: j.fromPolicy,
-    to_policy: j.toPolicy,
+    environment_id: j.environment_id,
+    from_policy: j.from_policy,
+    to_policy: j.to_policy,
     status: j.status,
     total: j.total,
     processed: j.processed,
     reason: j.reason,
-    created_at: j.createdAt.toISOString(),
-    updated_at: j.updatedAt.toISOString(),
-    completed_at: j.completedAt ? j.completedAt.toISOString() : null,
+    created_at: j.created_at.toISOString(),
+    updated_at: j.updated_at.toISOString(),
+    completed_at: j.completed_at ? j.completed_at.toISOString() : null,
   };
 }
 
 /** The short form embedded in the PATCH /environments/{id} response. */
-export function summarizePolicySwitchJob(j: PolicySwitchJob): PolicySwitchJobSummary {
+export function summarizePolicySwitchJob(job: PolicySwitchJobRow | PolicySwitchJob): PolicySwitchJobSummary {
+  const j = rowOf(job);
   return { id: j.id, status: j.status, total: j.total, processed: j.processed };
 }

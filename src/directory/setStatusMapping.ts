@@ -25,14 +25,14 @@ export async function setStatusMapping(
     rules === null ? { rules: STATUS_PRESETS[directory.provider], source: 'preset' } : { rules, source: 'custom' };
   // Both sides went through statusRulesSchema (or are the preset), so their key order
   // matches. A reset still clears stored rules that no longer parse (shown as the preset).
-  const storesNothing = directory.statusRules === null || directory.statusRules === undefined;
+  const storesNothing = directory.status_rules === null || directory.status_rules === undefined;
   if (JSON.stringify(before) === JSON.stringify(after) && (rules !== null || storesNothing)) return before;
   await ctx.manager.query(`UPDATE directories SET status_rules = $2::jsonb, updated_at = now() WHERE id = $1`, [
     directoryId,
     rules === null ? null : JSON.stringify(rules),
   ]);
   await recordAudit(ctx, {
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     action: rules === null ? 'directory.status_mapping_reset' : 'directory.status_mapping_updated',
     targetType: 'directory',
     targetId: directoryId,

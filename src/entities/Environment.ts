@@ -1,7 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { EnvironmentRow, INACTIVE_POLICIES, InactivePolicy } from '../db/tables/environments';
 
-export const INACTIVE_POLICIES = ['secure', 'retain'] as const;
-export type InactivePolicy = (typeof INACTIVE_POLICIES)[number];
+// Kept only while src/directory/switchInactivePolicy.ts and src/cli/setPolicyCommand.ts
+// use this entity; the table's one definition is src/db/tables/environments.ts.
+export { INACTIVE_POLICIES };
 
 /** One deployment of the app that consumes directory data (e.g. "production"). */
 @Entity({ name: 'environments' })
@@ -20,4 +22,15 @@ export class Environment {
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
+}
+
+/** The row an entity was read from, for code that already takes rows (presenters). */
+export function environmentRowOf(e: Environment): EnvironmentRow {
+  return {
+    id: e.id,
+    name: e.name,
+    inactive_policy: e.inactivePolicy,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+  };
 }

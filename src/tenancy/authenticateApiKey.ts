@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ApiKeyRow } from '../db/tables/apiKeys';
 import { Actor } from './context';
 import { hashSecret, hashesEqual } from '../secrets';
 
@@ -17,7 +18,7 @@ export async function authenticateApiKey(
   if (configuredAdminKeyHash !== undefined && hashesEqual(hash, configuredAdminKeyHash)) {
     return { kind: 'admin', keyId: null };
   }
-  const rows: { id: string; environment_id: string | null; scope: string; key_hash: string }[] = await ds.query(
+  const rows: Pick<ApiKeyRow, 'id' | 'environment_id' | 'scope' | 'key_hash'>[] = await ds.query(
     `SELECT id, environment_id, scope, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
     [hash],
   );

@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { DirectoryRow, DirectoryState } from '../db/tables/directories';
+import { DirectoryTokenRow } from '../db/tables/directoryTokens';
 import { hashSecret, hashesEqual } from '../secrets';
 
 /** The tenant a SCIM request acts for, taken from its token (never from the body). */
@@ -6,8 +8,12 @@ export type ScimTenant = {
   directoryId: string;
   environmentId: string;
   provider: string;
-  state: 'active' | 'disabled';
+  state: DirectoryState;
 };
+
+// A live token's hash with what the tenant needs of its directory.
+type TokenWithDirectory = Pick<DirectoryTokenRow, 'token_hash' | 'directory_id'> &
+  Pick<DirectoryRow, 'environment_id' | 'provider' | 'state'>;
 
 /**
  * Resolves a SCIM bearer token to its directory, or null when the token is unknown,
@@ -19,13 +25,7 @@ export async function authenticateScimToken(
   secret: string,
 ): Promise<ScimTenant | null> {
   const hash = hashSecret(secret);
-  const rows: {
-    token_hash: string;
-    directory_id: string;
-    environment_id: string;
-    provider: string;
-    state: 'active' | 'disabled';
-  }[] = await ds.query(
+  const rows: TokenWithDirectory[] = await ds.query(
     `SELECT t.token_hash, d.id AS directory_id, d.environment_id, d.provider, d.state
        FROM directory_tokens t JOIN directories d ON d.id = t.directory_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,

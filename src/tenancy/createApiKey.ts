@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
-import { ApiKey } from '../entities/ApiKey';
+import { queryReturning } from '../db/returning';
 import { newId } from '../ids';
 import { generateSecret, hashSecret, secretPrefix } from '../secrets';
 import { nameField } from '../validation';
 import { CommandContext } from './context';
 import { findEnvironment } from './findEnvironment';
+import { API_KEY_COLUMNS, ApiKeyMetadata } from './presentApiKey';
 
 export const createApiKeyInput = z.object({ name: nameField.default('default') }).strict();
 
@@ -14,24 +15,22 @@ export async function createApiKey(
   ctx: CommandContext,
   environmentId: string,
   input: z.infer<typeof createApiKeyInput>,
-): Promise<{ apiKey: ApiKey; secret: string }> {
+): Promise<{ apiKey: ApiKeyMetadata; secret: string }> {
   await findEnvironment(ctx, environmentId);
   const secret = generateSecret('key');
-  const id = newId('key');
-  await ctx.manager.insert(ApiKey, {
-    id,
-    environmentId,
-    scope: 'environment',
-    name: input.name,
-    keyHash: hashSecret(secret),
-    prefix: secretPrefix(secret),
-  });
+  const [apiKey] = await queryReturning<ApiKeyMetadata>(
+    ctx.manager,
+    `INSERT INTO api_keys (id, environment_id, scope, name, key_hash, prefix)
+     VALUES ($1, $2, 'environment', $3, $4, $5)
+     RETURNING ${API_KEY_COLUMNS}`,
+    [newId('key'), environmentId, input.name, hashSecret(secret), secretPrefix(secret)],
+  );
   await recordAudit(ctx, {
     environmentId,
     action: 'api_key.created',
     targetType: 'api_key',
-    targetId: id,
+    targetId: apiKey.id,
     details: { name: input.name },
   });
-  return { apiKey: await ctx.manager.findOneByOrFail(ApiKey, { id }), secret };
+  return { apiKey, secret };
 }

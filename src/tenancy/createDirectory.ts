@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
-import { Directory, PROVIDERS } from '../entities/Directory';
+import { queryReturning } from '../db/returning';
+import { DirectoryRow, PROVIDERS } from '../db/tables/directories';
 import { recordEvent } from '../events/recordEvent';
 import { newId } from '../ids';
 import { nameField } from '../validation';
@@ -35,27 +36,25 @@ export const createDirectoryInput = z
 export async function createDirectory(
   ctx: CommandContext,
   input: z.infer<typeof createDirectoryInput>,
-): Promise<{ directory: Directory; bearerToken: string }> {
+): Promise<{ directory: DirectoryRow; bearerToken: string }> {
   await findEnvironment(ctx, input.environment_id);
   const id = newId('directory');
-  await ctx.manager.insert(Directory, {
-    id,
-    environmentId: input.environment_id,
-    name: input.name,
-    provider: input.provider,
-    organizationName: input.organization_name,
-    domains: input.domains,
-  });
+  const [directory] = await queryReturning<DirectoryRow>(
+    ctx.manager,
+    `INSERT INTO directories (id, environment_id, name, provider, organization_name, domains)
+     VALUES ($1, $2, $3, $4, $5, $6::text[])
+     RETURNING *`,
+    [id, input.environment_id, input.name, input.provider, input.organization_name, input.domains],
+  );
   const { token, secret } = await issueDirectoryToken(ctx, id);
-  const directory = await ctx.manager.findOneByOrFail(Directory, { id });
   await recordEvent(ctx, {
     type: 'directory.activated',
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     directoryId: id,
     data: directoryEventData(directory),
   });
   await recordAudit(ctx, {
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     action: 'directory.created',
     targetType: 'directory',
     targetId: id,
@@ -63,7 +62,7 @@ export async function createDirectory(
   });
   // Like a rotation, the first token gets its own entry, so every token's issue and revocation are on record.
   await recordAudit(ctx, {
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     action: 'directory.token_created',
     targetType: 'scim_token',
     targetId: token.id,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
-import { Environment, INACTIVE_POLICIES } from '../entities/Environment';
+import { queryReturning } from '../db/returning';
+import { EnvironmentRow, INACTIVE_POLICIES } from '../db/tables/environments';
 import { forbidden } from '../errors';
 import { newId } from '../ids';
 import { nameField } from '../validation';
@@ -14,21 +15,19 @@ export const createEnvironmentInput = z
 export async function createEnvironment(
   ctx: CommandContext,
   input: z.infer<typeof createEnvironmentInput>,
-): Promise<Environment> {
+): Promise<EnvironmentRow> {
   if (!isOperator(ctx.actor)) throw forbidden('Only the admin key can create environments');
-  const env = ctx.manager.create(Environment, {
-    id: newId('env'),
-    name: input.name,
-    inactivePolicy: input.inactive_policy,
-  });
-  await ctx.manager.insert(Environment, env);
-  const saved = await ctx.manager.findOneByOrFail(Environment, { id: env.id });
+  const [env] = await queryReturning<EnvironmentRow>(
+    ctx.manager,
+    `INSERT INTO environments (id, name, inactive_policy) VALUES ($1, $2, $3) RETURNING *`,
+    [newId('env'), input.name, input.inactive_policy],
+  );
   await recordAudit(ctx, {
-    environmentId: saved.id,
+    environmentId: env.id,
     action: 'environment.created',
     targetType: 'environment',
-    targetId: saved.id,
-    details: { name: saved.name, inactive_policy: saved.inactivePolicy },
+    targetId: env.id,
+    details: { name: env.name, inactive_policy: env.inactive_policy },
   });
-  return saved;
+  return env;
 }

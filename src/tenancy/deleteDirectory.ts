@@ -1,5 +1,4 @@
 import { recordAudit } from '../audit/recordAudit';
-import { Directory } from '../entities/Directory';
 import { recordEvent } from '../events/recordEvent';
 import { CommandContext } from './context';
 import { directoryEventData } from './directoryEventData';
@@ -11,15 +10,15 @@ import { findDirectory } from './findDirectory';
  */
 export async function deleteDirectory(ctx: CommandContext, id: string): Promise<void> {
   const directory = await findDirectory(ctx, id, { lock: true });
-  await ctx.manager.delete(Directory, { id });
+  await ctx.manager.query(`DELETE FROM directories WHERE id = $1`, [id]);
   await recordEvent(ctx, {
     type: 'directory.deleted',
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     directoryId: id,
     data: { ...directoryEventData(directory), state: 'deleted' },
   });
   await recordAudit(ctx, {
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     action: 'directory.deleted',
     targetType: 'directory',
     targetId: id,

@@ -1,4 +1,10 @@
-import { ApiKey } from '../entities/ApiKey';
+import { ApiKeyRow } from '../db/tables/apiKeys';
+
+/** An api_keys row without its hash, as API_KEY_COLUMNS reads it. */
+export type ApiKeyMetadata = Omit<ApiKeyRow, 'key_hash'>;
+
+/** The api_keys columns of ApiKeyMetadata: the hash is only ever compared (src/tenancy/authenticateApiKey.ts), never read out. */
+export const API_KEY_COLUMNS = 'id, environment_id, scope, name, prefix, created_at, revoked_at';
 
 /** An API key's metadata (never the key itself, which is shown once at creation). */
 export type ApiKeyView = {
@@ -12,14 +18,14 @@ export type ApiKeyView = {
 };
 
 /** Serialises an API key's metadata. */
-export function presentApiKey(k: ApiKey): ApiKeyView {
+export function presentApiKey(k: ApiKeyMetadata): ApiKeyView {
   return {
     object: 'api_key',
     id: k.id,
-    environment_id: k.environmentId,
+    environment_id: k.environment_id,
     name: k.name,
     prefix: k.prefix,
-    created_at: k.createdAt.toISOString(),
-    revoked_at: k.revokedAt ? k.revokedAt.toISOString() : null,
+    created_at: k.created_at.toISOString(),
+    revoked_at: k.revoked_at ? k.revoked_at.toISOString() : null,
   };
 }

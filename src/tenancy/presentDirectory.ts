@@ -1,5 +1,5 @@
-import { Directory } from '../entities/Directory';
-import { DirectoryToken } from '../entities/DirectoryToken';
+import { DirectoryRow } from '../db/tables/directories';
+import { DirectoryTokenRow } from '../db/tables/directoryTokens';
 
 /** A directory as the admin API and CLI show it; `scim_url` is what the IdP admin pastes. */
 export type DirectoryView = {
@@ -8,9 +8,9 @@ export type DirectoryView = {
   environment_id: string;
   name: string;
   organization_name: string;
-  provider: Directory['provider'];
+  provider: DirectoryRow['provider'];
   domains: string[];
-  state: Directory['state'];
+  state: DirectoryRow['state'];
   scim_url: string;
   created_at: string;
   updated_at: string;
@@ -22,21 +22,27 @@ export function scimUrl(publicUrl: string, directoryId: string): string {
 }
 
 /** Serialises a directory for the admin API. */
-export function presentDirectory(d: Directory, publicUrl: string): DirectoryView {
+export function presentDirectory(d: DirectoryRow, publicUrl: string): DirectoryView {
   return {
     object: 'directory',
     id: d.id,
-    environment_id: d.environmentId,
+    environment_id: d.environment_id,
     name: d.name,
-    organization_name: d.organizationName,
+    organization_name: d.organization_name,
     provider: d.provider,
     domains: d.domains,
     state: d.state,
     scim_url: scimUrl(publicUrl, d.id),
-    created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
+    created_at: d.created_at.toISOString(),
+    updated_at: d.updated_at.toISOString(),
   };
 }
+
+/** A directory_tokens row without its hash, as DIRECTORY_TOKEN_COLUMNS reads it. */
+export type DirectoryTokenMetadata = Omit<DirectoryTokenRow, 'token_hash'>;
+
+/** The directory_tokens columns of DirectoryTokenMetadata: the hash is only ever compared, never read out. */
+export const DIRECTORY_TOKEN_COLUMNS = 'id, directory_id, prefix, created_at, revoked_at';
 
 /** A SCIM token's metadata (never the token itself, which is shown once at creation). */
 export type DirectoryTokenView = {
@@ -49,13 +55,13 @@ export type DirectoryTokenView = {
 };
 
 /** Serialises a SCIM token's metadata. */
-export function presentDirectoryToken(t: DirectoryToken): DirectoryTokenView {
+export function presentDirectoryToken(t: DirectoryTokenMetadata): DirectoryTokenView {
   return {
     object: 'scim_token',
     id: t.id,
-    directory_id: t.directoryId,
+    directory_id: t.directory_id,
     prefix: t.prefix,
-    created_at: t.createdAt.toISOString(),
-    revoked_at: t.revokedAt ? t.revokedAt.toISOString() : null,
+    created_at: t.created_at.toISOString(),
+    revoked_at: t.revoked_at ? t.revoked_at.toISOString() : null,
   };
 }

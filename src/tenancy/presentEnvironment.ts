@@ -1,23 +1,26 @@
-import { Environment } from '../entities/Environment';
+import { EnvironmentRow } from '../db/tables/environments';
+import { Environment, environmentRowOf } from '../entities/Environment';
 
 /** An environment as the admin API and CLI show it. */
 export type EnvironmentView = {
   object: 'environment';
   id: string;
   name: string;
-  inactive_policy: Environment['inactivePolicy'];
+  inactive_policy: EnvironmentRow['inactive_policy'];
   created_at: string;
   updated_at: string;
 };
 
 /** Serialises an environment for the admin API. */
-export function presentEnvironment(e: Environment): EnvironmentView {
+export function presentEnvironment(e: EnvironmentRow | Environment): EnvironmentView {
+  // The entity is still produced by src/directory/switchInactivePolicy.ts; goes with src/entities/.
+  const row = e instanceof Environment ? environmentRowOf(e) : e;
   return {
     object: 'environment',
-    id: e.id,
-    name: e.name,
-    inactive_policy: e.inactivePolicy,
-    created_at: e.createdAt.toISOString(),
-    updated_at: e.updatedAt.toISOString(),
+    id: row.id,
+    name: row.name,
+    inactive_policy: row.inactive_policy,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
   };
 }

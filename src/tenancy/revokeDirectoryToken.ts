@@ -1,29 +1,37 @@
 import { recordAudit } from '../audit/recordAudit';
-import { DirectoryToken } from '../entities/DirectoryToken';
+import { queryReturning } from '../db/returning';
 import { notFound } from '../errors';
 import { isId } from '../ids';
 import { CommandContext } from './context';
 import { findDirectory } from './findDirectory';
+import { DIRECTORY_TOKEN_COLUMNS, DirectoryTokenMetadata } from './presentDirectory';
 
 /** Revokes one SCIM token at once. Revoking a revoked token is a no-op. */
 export async function revokeDirectoryToken(
   ctx: CommandContext,
   directoryId: string,
   tokenId: string,
-): Promise<DirectoryToken> {
+): Promise<DirectoryTokenMetadata> {
   const directory = await findDirectory(ctx, directoryId, { lock: true });
   // Checked before SQL: a malformed id (a NUL byte, say) is simply not found.
   if (!isId('scim_token', tokenId)) throw notFound('Token');
-  const token = await ctx.manager.findOneBy(DirectoryToken, { id: tokenId, directoryId });
-  if (!token) throw notFound('Token');
-  if (token.revokedAt) return token;
-  await ctx.manager.update(DirectoryToken, { id: tokenId }, { revokedAt: () => 'now()' });
+  const rows: DirectoryTokenMetadata[] = await ctx.manager.query(
+    `SELECT ${DIRECTORY_TOKEN_COLUMNS} FROM directory_tokens WHERE id = $1 AND directory_id = $2`,
+    [tokenId, directoryId],
+  );
+  if (rows.length === 0) throw notFound('Token');
+  if (rows[0].revoked_at) return rows[0];
+  const [revoked] = await queryReturning<DirectoryTokenMetadata>(
+    ctx.manager,
+    `UPDATE directory_tokens SET revoked_at = now() WHERE id = $1 RETURNING ${DIRECTORY_TOKEN_COLUMNS}`,
+    [tokenId],
+  );
   await recordAudit(ctx, {
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     action: 'directory.token_revoked',
     targetType: 'scim_token',
     targetId: tokenId,
     details: { directory_id: directoryId },
   });
-  return ctx.manager.findOneByOrFail(DirectoryToken, { id: tokenId });
+  return revoked;
 }

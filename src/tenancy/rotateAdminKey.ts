@@ -1,10 +1,11 @@
 import { recordAudit } from '../audit/recordAudit';
 import { isUniqueViolation } from '../db/pgErrors';
-import { ApiKey } from '../entities/ApiKey';
+import { queryReturning } from '../db/returning';
 import { conflict, forbidden } from '../errors';
 import { newId } from '../ids';
 import { generateSecret, hashSecret, secretPrefix } from '../secrets';
 import { CommandContext, isOperator } from './context';
+import { API_KEY_COLUMNS, ApiKeyMetadata } from './presentApiKey';
 
 /**
  * Replaces the generated admin key: the live one (if any) is revoked at once and a new
@@ -13,27 +14,31 @@ import { CommandContext, isOperator } from './context';
  */
 export async function rotateAdminKey(
   ctx: CommandContext,
-): Promise<{ apiKey: ApiKey; secret: string; revoked: ApiKey | null }> {
+): Promise<{ apiKey: ApiKeyMetadata; secret: string; revoked: ApiKeyMetadata | null }> {
   if (!isOperator(ctx.actor)) throw forbidden('Only the operator can rotate the admin key');
   // Lock the live key so a concurrent rotation waits for ours and then finds nothing live.
-  const live = await ctx.manager
-    .createQueryBuilder(ApiKey, 'k')
-    .where(`k.scope = 'admin' AND k.revoked_at IS NULL`)
-    .setLock('pessimistic_write')
-    .getOne();
-  if (live) await ctx.manager.update(ApiKey, { id: live.id }, { revokedAt: () => 'now()' });
+  const live: ApiKeyMetadata[] = await ctx.manager.query(
+    `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE scope = 'admin' AND revoked_at IS NULL FOR UPDATE`,
+  );
+  let revoked: ApiKeyMetadata | null = null;
+  if (live.length > 0) {
+    [revoked] = await queryReturning<ApiKeyMetadata>(
+      ctx.manager,
+      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`,
+      [live[0].id],
+    );
+  }
 
   const secret = generateSecret('admin');
-  const id = newId('key');
+  let apiKey: ApiKeyMetadata;
   try {
-    await ctx.manager.insert(ApiKey, {
-      id,
-      environmentId: null,
-      scope: 'admin',
-      name: 'generated admin key',
-      keyHash: hashSecret(secret),
-      prefix: secretPrefix(secret),
-    });
+    [apiKey] = await queryReturning<ApiKeyMetadata>(
+      ctx.manager,
+      `INSERT INTO api_keys (id, environment_id, scope, name, key_hash, prefix)
+       VALUES ($1, NULL, 'admin', 'generated admin key', $2, $3)
+       RETURNING ${API_KEY_COLUMNS}`,
+      [newId('key'), hashSecret(secret), secretPrefix(secret)],
+    );
   } catch (err) {
     // api_keys_one_generated_admin: another rotation (or a first start) inserted a key meanwhile.
     if (isUniqueViolation(err)) throw conflict('The admin key was changed at the same time; try again');
@@ -43,12 +48,8 @@ export async function rotateAdminKey(
     environmentId: null,
     action: 'admin_key.rotated',
     targetType: 'api_key',
-    targetId: id,
-    details: { revoked_key_id: live?.id ?? null },
+    targetId: apiKey.id,
+    details: { revoked_key_id: revoked?.id ?? null },
   });
-  return {
-    apiKey: await ctx.manager.findOneByOrFail(ApiKey, { id }),
-    secret,
-    revoked: live ? await ctx.manager.findOneByOrFail(ApiKey, { id: live.id }) : null,
-  };
+  return { apiKey, secret, revoked };
 }

@@ -1,8 +1,8 @@
 import { recordAudit } from '../audit/recordAudit';
-import { DirectoryToken } from '../entities/DirectoryToken';
 import { CommandContext } from './context';
 import { findDirectory } from './findDirectory';
 import { issueDirectoryToken } from './issueDirectoryToken';
+import { DirectoryTokenMetadata } from './presentDirectory';
 
 /**
  * Issues an additional SCIM token. Older tokens keep working until revoked, so the
@@ -11,11 +11,11 @@ import { issueDirectoryToken } from './issueDirectoryToken';
 export async function rotateDirectoryToken(
   ctx: CommandContext,
   directoryId: string,
-): Promise<{ token: DirectoryToken; secret: string }> {
+): Promise<{ token: DirectoryTokenMetadata; secret: string }> {
   const directory = await findDirectory(ctx, directoryId, { lock: true });
   const issued = await issueDirectoryToken(ctx, directoryId);
   await recordAudit(ctx, {
-    environmentId: directory.environmentId,
+    environmentId: directory.environment_id,
     action: 'directory.token_created',
     targetType: 'scim_token',
     targetId: issued.token.id,

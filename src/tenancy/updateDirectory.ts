@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
-import { DIRECTORY_STATES, Directory } from '../entities/Directory';
+import { queryReturning } from '../db/returning';
+import { DIRECTORY_STATES, DirectoryRow } from '../db/tables/directories';
 import { nameField } from '../validation';
 import { CommandContext } from './context';
 import { domainsField } from './createDirectory';
@@ -17,36 +18,47 @@ export const updateDirectoryInput = z
   .partial()
   .strict();
 
-type Changes = Partial<Pick<Directory, 'name' | 'organizationName' | 'domains' | 'state'>>;
+// The input's fields are the columns they change.
+const COLUMNS = ['name', 'organization_name', 'domains', 'state'] as const;
+type Column = (typeof COLUMNS)[number];
+
+// How the audit log has always named each change (organizationName predates these rows).
+const AUDIT_KEYS: Record<Column, string> = {
+  name: 'name',
+  organization_name: 'organizationName',
+  domains: 'domains',
+  state: 'state',
+};
 
 /** Updates a directory's name, organization, domains or state; audits what changed. */
 export async function updateDirectory(
   ctx: CommandContext,
   id: string,
   input: z.infer<typeof updateDirectoryInput>,
-): Promise<Directory> {
+): Promise<DirectoryRow> {
   const current = await findDirectory(ctx, id, { lock: true });
-  const next: Changes = {
-    name: input.name,
-    organizationName: input.organization_name,
-    domains: input.domains,
-    state: input.state,
-  };
   const changed: Record<string, { from: unknown; to: unknown }> = {};
-  const update: Changes = {};
-  for (const [key, value] of Object.entries(next) as [keyof Changes, Changes[keyof Changes]][]) {
-    if (value === undefined || JSON.stringify(value) === JSON.stringify(current[key])) continue;
-    changed[key] = { from: current[key], to: value };
-    Object.assign(update, { [key]: value });
+  const columns: Column[] = [];
+  for (const column of COLUMNS) {
+    const value = input[column];
+    if (value === undefined || JSON.stringify(value) === JSON.stringify(current[column])) continue;
+    changed[AUDIT_KEYS[column]] = { from: current[column], to: value };
+    columns.push(column);
   }
-  if (Object.keys(update).length === 0) return current;
-  await ctx.manager.update(Directory, { id }, { ...update, updatedAt: () => 'now()' });
+  if (columns.length === 0) return current;
+  // Column names come from COLUMNS above, never from the request.
+  const [updated] = await queryReturning<DirectoryRow>(
+    ctx.manager,
+    `UPDATE directories SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now()
+      WHERE id = $1 RETURNING *`,
+    [id, ...columns.map((c) => input[c])],
+  );
   await recordAudit(ctx, {
-    environmentId: current.environmentId,
+    environmentId: current.environment_id,
     action: 'directory.updated',
     targetType: 'directory',
     targetId: id,
     details: changed,
   });
-  return ctx.manager.findOneByOrFail(Directory, { id });
+  return updated;
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
-import { Environment, INACTIVE_POLICIES } from '../entities/Environment';
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
+import { queryReturning } from '../db/returning';
+import { EnvironmentRow, INACTIVE_POLICIES } from '../db/tables/environments';
 import { invalidRequest } from '../errors';
 import { nameField } from '../validation';
 import { CommandContext } from './context';
 import { findEnvironment } from './findEnvironment';
-import { reasonField, switchInactivePolicy } from '../directory/switchInactivePolicy';
+import { PolicySwitch, reasonField, switchInactivePolicy } from '../directory/switchInactivePolicy';
 
 const REASON_REQUIRED = 'Required when inactive_policy is given';
 
@@ -25,7 +25,7 @@ export const updateEnvironmentInput = z
   });
 
 /** The environment after a PATCH, and the job a policy switch started, if any. */
-export type EnvironmentUpdate = { environment: Environment; policySwitchJob: PolicySwitchJob | null };
+export type EnvironmentUpdate = { environment: EnvironmentRow; policySwitchJob: PolicySwitch['job'] };
 
 /**
  * Renames an environment and/or switches its inactive policy (operator only; see
@@ -37,7 +37,7 @@ export async function updateEnvironment(
   id: string,
   input: z.infer<typeof updateEnvironmentInput>,
 ): Promise<EnvironmentUpdate> {
-  let policySwitchJob: PolicySwitchJob | null = null;
+  let policySwitchJob: PolicySwitch['job'] = null;
   if (input.inactive_policy !== undefined) {
     if (input.reason === undefined) throw invalidRequest(`reason: ${REASON_REQUIRED}`);
     policySwitchJob = (await switchInactivePolicy(ctx, id, { inactive_policy: input.inactive_policy, reason: input.reason })).job;
@@ -45,7 +45,11 @@ export async function updateEnvironment(
   const env = await findEnvironment(ctx, id);
   if (input.name === undefined || input.name === env.name) return { environment: env, policySwitchJob };
   const before = env.name;
-  await ctx.manager.update(Environment, { id }, { name: input.name, updatedAt: () => 'now()' });
+  const [environment] = await queryReturning<EnvironmentRow>(
+    ctx.manager,
+    `UPDATE environments SET name = $2, updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, input.name],
+  );
   await recordAudit(ctx, {
     environmentId: id,
     action: 'environment.updated',
@@ -53,5 +57,5 @@ export async function updateEnvironment(
     targetId: id,
     details: { name: { from: before, to: input.name } },
   });
-  return { environment: await ctx.manager.findOneByOrFail(Environment, { id }), policySwitchJob };
+  return { environment, policySwitchJob };
 }
