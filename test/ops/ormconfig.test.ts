@@ -84,7 +84,7 @@ test('the TypeORM CLI applies every migration with ormconfig.ts, to the schema r
 test('without DATABASE_URL, ormconfig.ts refuses instead of starting the embedded PostgreSQL', async () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'dsync-ormconfig-'));
   const dataDir = path.join(parent, 'data');
-  const env = { ...process.env, DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   try {
     const failure = await typeorm('migration:show', env).then(
