@@ -65,15 +65,16 @@ export async function planUserChange(ctx: CommandContext, input: UserChangeInput
   }
   const resolution = resolveState(stored, change, at);
   const decision = decide(policy, existing !== undefined, resolution.state);
-  // Held inactive by another source while the IdP still says active: the IdP's view stays.
-  const idpSaysActive = resolution.state === 'inactive' && resolution.signals.idp?.state === 'active';
+  // The IdP's own `active` stays as it last said it: a deactivation by a status rule or by
+  // another source (idle, pull, support) is not one the IdP made.
+  const erase = { active: resolution.signals.idp?.active ?? null, keep: rules.map((r) => r.attribute) };
   return {
     input,
     decision,
     resolution,
     verdict,
     existing,
-    stored: decision.erase ? eraseProfile(input.resource, { active: idpSaysActive }) : input.resource,
+    stored: decision.erase ? eraseProfile(input.resource, erase) : input.resource,
     signals: resolution.signals,
     previous: stored,
   };

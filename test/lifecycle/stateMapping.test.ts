@@ -89,7 +89,14 @@ describe.each(['secure', 'retain'] as const)('generic preset, %s policy', (polic
 
     if (policy === 'secure') {
       expect(await directoryUserOf(id)).toBeUndefined();
-      expect(await scimResourceOf(id)).toEqual({ schemas: [USER_SCHEMA], userName: 'leaver@example.com', active: false });
+      // Erased to identifiers, with the IdP's own `active` and the status the rules read, so a
+      // status change alone can bring the person back.
+      expect(await scimResourceOf(id)).toEqual({
+        schemas: [USER_SCHEMA, ENTERPRISE],
+        userName: 'leaver@example.com',
+        active: true,
+        [ENTERPRISE]: { employeeStatus: 'Terminated' },
+      });
       expect(await eventsSince(t.dataSource, mark)).toEqual([]);
     } else {
       const profile = profileOf(hrUser('leaver@example.com', 'Terminated'), 'inactive', { employeeStatus: 'Terminated' });
@@ -252,7 +259,12 @@ describe('custom rules stored on the directory', () => {
     expect((await directoryUserOf(staged))!.state).toBe('active');
     expect((await directoryUserOf(provisioned))!.state).toBe('active');
     expect(await directoryUserOf(suspended)).toBeUndefined();
-    expect(await scimResourceOf(suspended)).toEqual({ schemas: [USER_SCHEMA], userName: 'suspended@example.com', active: false });
+    expect(await scimResourceOf(suspended)).toEqual({
+      schemas: [USER_SCHEMA, OKTA_CORE],
+      userName: 'suspended@example.com',
+      active: true,
+      [OKTA_CORE]: { status: 'suspended' },
+    });
     expect(await auditOf(suspended)).toEqual([
       audit(d, suspended, 'directory_user.state_conflict', `active=true; ${OKTA_CORE}:status "suspended" → inactive`, {
         state: 'inactive',
@@ -285,5 +297,32 @@ describe('custom rules stored on the directory', () => {
     await t.dataSource.query(`UPDATE directories SET status_rules = $2::jsonb WHERE id = $1`, [d.id, JSON.stringify([{ attribute: '' }])]);
     const hr = (await c.post('/Users', hrUser('hr@example.com', 'Terminated'))).body.id as string;
     expect((await directoryUserOf(hr))!.state).toBe('inactive');
+  });
+});
+
+describe.each(['secure', 'retain'] as const)('a rehire by status alone, %s policy', (policy) => {
+  test('a person made inactive only by a status rule comes back when the status alone changes', async () => {
+    const { d, c } = await setUp(policy);
+    const id = (await c.post('/Users', hrUser('returner@example.com', 'Active'))).body.id as string;
+    const first = (await directoryUserOf(id))!;
+    expect((await c.patch(`/Users/${id}`, replaceStatus('Terminated'))).status).toBe(200);
+    // A profile push in between (title only) keeps them inactive.
+    const title = { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Returning' }] };
+    expect((await c.patch(`/Users/${id}`, title)).status).toBe(200);
+    expect((await directoryUserOf(id))?.state ?? 'none').toBe(policy === 'secure' ? 'none' : 'inactive');
+
+    const mark = await markEvents(t.dataSource, d.id);
+    expect((await c.patch(`/Users/${id}`, replaceStatus('Active'))).status).toBe(200);
+    const back = (await directoryUserOf(id))!;
+    expect(back.state).toBe('active');
+    const types = (await eventsSince(t.dataSource, mark)).map((e) => e.type);
+    if (policy === 'secure') {
+      // A returning person under secure is a new directory user.
+      expect(back.id).not.toBe(first.id);
+      expect(types).toEqual(['user.created']);
+    } else {
+      expect(back.id).toBe(first.id);
+      expect(types).toEqual(['user.updated']);
+    }
   });
 });

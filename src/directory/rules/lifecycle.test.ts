@@ -144,6 +144,18 @@ describe('projection and erasure', () => {
       active: false,
     });
   });
+  test('eraseProfile keeps the IdP\'s own `active` and the status attributes the rules read', () => {
+    const withStatus = { ...resource, [ENT]: { ...resource[ENT], employeeStatus: 'Terminated' }, employeeStatus: 'x' };
+    expect(eraseProfile(withStatus, { active: true, keep: [`${ENT.toUpperCase()}:EMPLOYEESTATUS`, 'employeeStatus', 'name.givenName', 'nope'] })).toEqual({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENT],
+      userName: 'a@x.test',
+      externalId: 'e1',
+      active: true,
+      [ENT]: { employeeStatus: 'Terminated' },
+      employeeStatus: 'x',
+    });
+    expect(eraseProfile(resource, { active: null })).toEqual({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a@x.test', externalId: 'e1' });
+  });
   test('readScimPath is case-insensitive and handles URN paths and multi-valued primaries', () => {
     expect(readScimPath(resource, 'NAME.GIVENNAME')).toBe('Ada');
     expect(readScimPath(resource, `${ENT}:department`)).toBe('Math');

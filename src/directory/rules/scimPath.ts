@@ -14,6 +14,23 @@ export function readScimPath(resource: Record<string, unknown>, path: string): u
   return primaryOf(current);
 }
 
+/**
+ * Where a top-level or URN-qualified attribute (`employeeStatus`, `urn:…:User:employeeStatus`)
+ * sits in a resource, with the keys as the resource spells them; undefined when absent or
+ * when the path goes deeper than one attribute.
+ */
+export function locateScimAttribute(
+  resource: Record<string, unknown>,
+  path: string,
+): { schema?: string; key: string; value: unknown } | undefined {
+  const { container, rest } = splitUrn(resource, path);
+  if (rest === '' || rest.includes('.') || typeof container !== 'object' || container === null || Array.isArray(container)) return undefined;
+  const key = Object.keys(container).find((k) => k.toLowerCase() === rest.toLowerCase());
+  if (key === undefined || (container as Record<string, unknown>)[key] === undefined) return undefined;
+  const schema = container === resource ? undefined : Object.keys(resource).find((k) => resource[k] === container);
+  return { ...(schema ? { schema } : {}), key, value: (container as Record<string, unknown>)[key] };
+}
+
 function splitUrn(resource: Record<string, unknown>, path: string): { container: unknown; rest: string } {
   if (!path.toLowerCase().startsWith('urn:')) return { container: resource, rest: path };
   // The longest key of the resource that prefixes the path is the schema URN.
