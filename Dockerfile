@@ -7,7 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # npm install, not npm ci: see .ci/run (the lock file keeps only this platform's native bindings).
 RUN npm install --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
 COPY migrations ./migrations
 COPY openapi ./openapi

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
+import { ScimUserRow } from '../db/tables/scimUsers';
 import { ChangeSource, CommandContext, DirectoryTenant } from '../tenancy/context';
 import { UserChangePlan, applyUserChange, planUserChange } from './changeDirectoryUser';
 import { SignalChange } from './rules/stateSignals';
 
-/** The person's record at the IdP as stored (a scim_users row), locked FOR UPDATE by the caller. */
-export type LockedRecord = { id: string; active: boolean; resource: Record<string, unknown>; state_signals: unknown };
+/** The person's record at the IdP as stored, locked FOR UPDATE by the caller. */
+export type LockedRecord = Pick<ScimUserRow, 'id' | 'active' | 'resource' | 'state_signals'>;
 
 /**
  * A change of state that does not come with a push from the IdP: a source sets or lifts

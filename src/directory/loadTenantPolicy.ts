@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Provider } from '../db/tables/directories';
-import { InactivePolicy } from '../db/tables/environments';
+import { DirectoryRow, Provider } from '../db/tables/directories';
+import { EnvironmentRow, InactivePolicy } from '../db/tables/environments';
 import { STATUS_PRESETS, StatusRule } from './rules/statusMapping';
 import { CommandContext, DirectoryTenant } from '../tenancy/context';
 
@@ -27,7 +27,7 @@ export type TenantPolicy = { policy: InactivePolicy; rules: StatusRule[] };
  * acts on a policy that has already been replaced.
  */
 export async function loadTenantPolicy(ctx: CommandContext, tenant: DirectoryTenant): Promise<TenantPolicy> {
-  const rows: { inactive_policy: InactivePolicy; status_rules: unknown; provider: Provider }[] = await ctx.manager.query(
+  const rows: (Pick<EnvironmentRow, 'inactive_policy'> & Pick<DirectoryRow, 'status_rules' | 'provider'>)[] = await ctx.manager.query(
     `SELECT e.inactive_policy, d.status_rules, d.provider
        FROM directories d JOIN environments e ON e.id = d.environment_id
       WHERE d.id = $1
