@@ -52,6 +52,8 @@ const schema = z.object({
     .optional(),
   // How often idle workers look for work; new events also wake them through LISTEN/NOTIFY.
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+  // How often the job runner looks for policy switch jobs a dead process left without a queued batch.
+  POLICY_SWITCH_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = {
@@ -78,6 +80,7 @@ export type Config = {
   };
   secretsKey: Buffer | undefined;
   workerPollMs: number;
+  policySwitchSweepSeconds: number;
 };
 
 /** Thrown when an environment variable is invalid; the message names the variable. */
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     secretsKey: c.SECRETS_KEY ? Buffer.from(c.SECRETS_KEY, 'base64') : undefined,
     workerPollMs: c.WORKER_POLL_MS,
+    policySwitchSweepSeconds: c.POLICY_SWITCH_SWEEP_SECONDS,
   };
 }
 

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { switchInactivePolicy, switchInactivePolicyInput } from '../directory/switchInactivePolicy';
 import { inTransaction } from '../db/transaction';
-import { Environment } from '../entities/Environment';
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
-import { runPolicySwitchJob } from '../jobs/policySwitchRunner';
+import { EnvironmentRow } from '../db/tables/environments';
+import { PolicySwitchJobRow } from '../db/tables/policySwitchJobs';
+import { runPolicySwitchJob } from '../jobs/runPolicySwitchJob';
 import { presentEnvironment } from '../tenancy/presentEnvironment';
 import { presentPolicySwitchJob } from '../directory/presentPolicySwitchJob';
 import { parseFlags } from './flags';
@@ -11,13 +11,14 @@ import { emit, recordTable } from './output';
 import { progressOn } from './progress';
 import { CliRuntime } from './runtime';
 
-type Outcome = { environment: Environment; job: PolicySwitchJob | null; changed: boolean };
+type Outcome = { environment: EnvironmentRow; job: PolicySwitchJobRow | null; changed: boolean };
 
 /**
  * `dsync environments set-policy <id> secure|retain --reason "…"`: the switch of
  * PATCH /api/v1/environments/{id}, then, for a switch to secure, the job run here in
- * the foreground with its progress on stderr. A running server shares the work; if
- * this run is interrupted, the server finishes the job.
+ * the foreground with its progress on stderr. The job runners of running servers share
+ * the work (the switch queued its first batch for them); if this run is interrupted,
+ * they finish the job.
  */
 export function registerSetPolicyCommand(group: Command, runtime: CliRuntime): void {
   group
@@ -57,7 +58,7 @@ export function registerSetPolicyCommand(group: Command, runtime: CliRuntime): v
 }
 
 function note({ environment, job, changed }: Outcome): string {
-  if (!changed) return `The inactive policy is already ${environment.inactivePolicy}; nothing changed.`;
+  if (!changed) return `The inactive policy is already ${environment.inactive_policy}; nothing changed.`;
   if (!job) return 'Inactive users are kept from now on; users erased under secure are not restored.';
   return `${job.id} ${job.status}: ${job.processed} of ${job.total} inactive users deleted and erased.`;
 }

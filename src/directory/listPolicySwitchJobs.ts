@@ -1,5 +1,5 @@
-import { PageParams, checkCursor, pageById } from '../db/pagination';
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
+import { PageParams, checkCursor, pageOf } from '../db/pagination';
+import { PolicySwitchJobRow } from '../db/tables/policySwitchJobs';
 import { CommandContext } from '../tenancy/context';
 import { findEnvironment } from '../tenancy/findEnvironment';
 
@@ -7,8 +7,11 @@ import { findEnvironment } from '../tenancy/findEnvironment';
 export async function listPolicySwitchJobs(ctx: CommandContext, environmentId: string, params: PageParams) {
   await findEnvironment(ctx, environmentId);
   checkCursor(params.after, /^job_[0-9A-Z]{26}$/);
-  const qb = ctx.manager
-    .createQueryBuilder(PolicySwitchJob, 'j')
-    .where('j.environment_id = :environmentId', { environmentId });
-  return pageById(qb, 'j', params);
+  const rows: PolicySwitchJobRow[] = await ctx.manager.query(
+    `SELECT * FROM policy_switch_jobs
+      WHERE environment_id = $1 AND ($2::text IS NULL OR id > $2)
+      ORDER BY id LIMIT $3`,
+    [environmentId, params.after ?? null, params.limit + 1],
+  );
+  return pageOf(rows, params.limit);
 }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/recordAudit';
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
+import { PolicySwitchJobRow } from '../db/tables/policySwitchJobs';
 import { DirectoryUserRow } from '../db/tables/directoryUsers';
 import { CommandContext } from '../tenancy/context';
 import { changeUserState } from './changeUserState';
@@ -11,7 +11,7 @@ export const DEFAULT_POLICY_SWITCH_BATCH_SIZE = 200;
 /** What one batch did. */
 export type PolicySwitchBatch = {
   /** The job after the batch; null when it no longer exists (its environment was deleted). */
-  job: PolicySwitchJob | null;
+  job: PolicySwitchJobRow | null;
   /** False when the job was not running, or another runner holds it for a batch right now. */
   claimed: boolean;
   /** Directory users this batch deleted and erased. */
@@ -37,18 +37,18 @@ export async function runPolicySwitchBatch(
   input: { jobId: string; batchSize: number },
 ): Promise<PolicySwitchBatch> {
   const m = ctx.manager;
-  const head = await m.findOneBy(PolicySwitchJob, { id: input.jobId });
+  const head = await readJob(m, input.jobId);
   if (!head || head.status !== 'running') return { job: head, claimed: false, touched: 0 };
   // The environment before the job, the order a switch locks them in, so the two never
   // deadlock; FOR KEY SHARE makes a switch wait for this batch, as it waits for SCIM writes.
-  await m.query(`SELECT 1 FROM environments WHERE id = $1 FOR KEY SHARE`, [head.environmentId]);
+  await m.query(`SELECT 1 FROM environments WHERE id = $1 FOR KEY SHARE`, [head.environment_id]);
   const claimed: unknown[] = await m.query(
     `SELECT id FROM policy_switch_jobs WHERE id = $1 AND status = 'running' FOR UPDATE SKIP LOCKED`,
     [input.jobId],
   );
-  if (claimed.length === 0) return { job: await m.findOneBy(PolicySwitchJob, { id: input.jobId }), claimed: false, touched: 0 };
+  if (claimed.length === 0) return { job: await readJob(m, input.jobId), claimed: false, touched: 0 };
 
-  const users = await lockInactiveUsers(m, head.environmentId, input.batchSize);
+  const users = await lockInactiveUsers(m, head.environment_id, input.batchSize);
   for (const user of users) {
     // Under the new (secure) policy the standing decisions now delete and erase the person,
     // exactly as the IdP push that made them inactive would have.
@@ -60,7 +60,7 @@ export async function runPolicySwitchBatch(
     });
   }
 
-  const done = !(await inactiveUsersLeft(m, head.environmentId));
+  const done = !(await inactiveUsersLeft(m, head.environment_id));
   if (users.length > 0 || done) {
     await m.query(
       `UPDATE policy_switch_jobs
@@ -71,10 +71,10 @@ export async function runPolicySwitchBatch(
       [input.jobId, users.length, done],
     );
   }
-  const job = await m.findOneByOrFail(PolicySwitchJob, { id: input.jobId });
+  const job = (await readJob(m, input.jobId))!;
   if (done) {
     await recordAudit(ctx, {
-      environmentId: job.environmentId,
+      environmentId: job.environment_id,
       action: 'policy_switch_job.completed',
       targetType: 'policy_switch_job',
       targetId: job.id,
@@ -82,6 +82,11 @@ export async function runPolicySwitchBatch(
     });
   }
   return { job, claimed: true, touched: users.length };
+}
+
+async function readJob(m: EntityManager, id: string): Promise<PolicySwitchJobRow | null> {
+  const rows: PolicySwitchJobRow[] = await m.query(`SELECT * FROM policy_switch_jobs WHERE id = $1`, [id]);
+  return rows[0] ?? null;
 }
 
 type LockedUser = DirectoryUserRow & { scim_resource: Record<string, unknown>; scim_active: boolean; scim_signals: unknown };

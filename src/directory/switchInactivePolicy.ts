@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/recordAudit';
 import { queryReturning } from '../db/returning';
-import { Environment, INACTIVE_POLICIES } from '../entities/Environment';
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
+import { EnvironmentRow, INACTIVE_POLICIES } from '../db/tables/environments';
+import { PolicySwitchJobRow } from '../db/tables/policySwitchJobs';
 import { forbidden, notFound } from '../errors';
 import { isId, newId } from '../ids';
+import { queuePolicySwitchBatch } from '../jobs/queuePolicySwitchBatch';
 import { CommandContext, actorLabel, assertCanAccessEnvironment, isOperator } from '../tenancy/context';
 
 /** Why support staff changed the policy: trimmed, 1–500 characters, no U+0000 (PostgreSQL text cannot hold it). */
@@ -20,13 +21,7 @@ export const switchInactivePolicyInput = z
   .strict();
 
 /** The outcome of a switch: the environment after it, and the job started for existing users, if any. */
-export type PolicySwitch = { environment: Environment; job: PolicySwitchJob | null; changed: boolean };
-
-/**
- * The PostgreSQL notification channel a switch signals on commit, so runners in every
- * process (the server, a CLI run) start the job at once instead of at their next poll.
- */
-export const POLICY_SWITCH_CHANNEL = 'policy_switch_jobs';
+export type PolicySwitch = { environment: EnvironmentRow; job: PolicySwitchJobRow | null; changed: boolean };
 
 /**
  * Switches an environment's inactive policy, in the caller's transaction. Only the
@@ -39,7 +34,9 @@ export const POLICY_SWITCH_CHANNEL = 'policy_switch_jobs';
  * policy is still uncommitted when the inactive users are counted.
  *
  * retain → secure starts a job that deletes and erases the inactive directory users
- * kept so far; secure → retain applies from now on (erased people are not recreated).
+ * kept so far, and queues its first batch for the job runner in this transaction, so
+ * the batch exists exactly when the job does; secure → retain applies from now on
+ * (erased people are not recreated).
  * Either way a job still running for the environment is superseded. Switching to the
  * current policy changes nothing and records nothing.
  */
@@ -53,17 +50,17 @@ export async function switchInactivePolicy(
   if (!isOperator(ctx.actor)) {
     throw forbidden('Only the admin key can change the inactive policy: it is set by support under the customer contract');
   }
-  const env = await ctx.manager
-    .createQueryBuilder(Environment, 'e')
-    .setLock('pessimistic_write')
-    .where('e.id = :id', { id: environmentId })
-    .getOne();
+  const [env]: EnvironmentRow[] = await ctx.manager.query(`SELECT * FROM environments WHERE id = $1 FOR UPDATE`, [environmentId]);
   if (!env) throw notFound('Environment');
-  const from = env.inactivePolicy;
+  const from = env.inactive_policy;
   const to = input.inactive_policy;
   if (from === to) return { environment: env, job: null, changed: false };
 
-  await ctx.manager.update(Environment, { id: environmentId }, { inactivePolicy: to, updatedAt: () => 'now()' });
+  const [environment] = await queryReturning<EnvironmentRow>(
+    ctx.manager,
+    `UPDATE environments SET inactive_policy = $2, updated_at = now() WHERE id = $1 RETURNING *`,
+    [environmentId, to],
+  );
   const superseded = await queryReturning<{ id: string; processed: number; total: number }>(
     ctx.manager,
     `UPDATE policy_switch_jobs SET status = 'superseded', updated_at = now()
@@ -92,20 +89,20 @@ export async function switchInactivePolicy(
       details: { users_touched: s.processed, total: s.total, superseded_by: job?.id ?? null },
     });
   }
-  // Delivered only if this transaction commits, i.e. exactly when the job becomes visible.
-  if (job) await ctx.manager.query(`SELECT pg_notify($1, $2)`, [POLICY_SWITCH_CHANNEL, job.id]);
-  return { environment: await ctx.manager.findOneByOrFail(Environment, { id: environmentId }), job, changed: true };
+  if (job) await queuePolicySwitchBatch(ctx.manager, job.id);
+  return { environment, job, changed: true };
 }
 
 // total counts the inactive directory users now; SCIM writes after the switch may
 // delete or reactivate some of them first, so a job can end with processed < total.
 async function insertJob(ctx: CommandContext, environmentId: string, from: string, to: string, reason: string) {
-  const id = newId('job');
-  await ctx.manager.query(
+  const [job] = await queryReturning<PolicySwitchJobRow>(
+    ctx.manager,
     `INSERT INTO policy_switch_jobs (id, environment_id, from_policy, to_policy, reason, actor, total)
      SELECT $1, $2, $3, $4, $5, $6, count(*)::int
-       FROM directory_users WHERE environment_id = $2 AND state = 'inactive'`,
-    [id, environmentId, from, to, reason, actorLabel(ctx.actor)],
+       FROM directory_users WHERE environment_id = $2 AND state = 'inactive'
+     RETURNING *`,
+    [newId('job'), environmentId, from, to, reason, actorLabel(ctx.actor)],
   );
-  return ctx.manager.findOneByOrFail(PolicySwitchJob, { id });
+  return job;
 }

@@ -1,17 +1,20 @@
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Config } from '../config';
-import { createPolicySwitchRunner } from './policySwitchRunner';
-import { WorkerMetrics } from './workerMetrics';
 import { startWorker } from './eventWorker';
+import { startJobRunner } from './jobRunner';
+import { createNotificationListener } from './notificationListener';
+import { WorkerMetrics } from './workerMetrics';
 
 /** Everything a process runs in the background, started and stopped together. */
 export type Background = { stop(): Promise<void>; kick(): void };
 
 /**
- * Starts the webhook worker (sequencer, deliveries, retention) and the policy-switch
- * runner. The server runs them in-process unless RUN_WORKER=false; `npm run worker`
- * runs them alone. Several processes may run them against one database.
+ * Starts the process's background work: the event loop (sequencer and webhook
+ * deliveries), woken through the process's one LISTEN connection for our channels, and
+ * the graphile-worker job runner (policy-switch batches and their sweep, retention).
+ * The server runs them in-process unless RUN_WORKER=false; `npm run worker` runs them
+ * alone. Several processes may run them against one database.
  */
 export async function startBackground(deps: {
   dataSource: DataSource;
@@ -19,14 +22,22 @@ export async function startBackground(deps: {
   logger: Logger;
   metrics?: WorkerMetrics;
 }): Promise<Background> {
-  const worker = await startWorker(deps);
-  const policySwitches = createPolicySwitchRunner(deps.dataSource, { logger: deps.logger });
-  await policySwitches.start();
-  return {
-    kick: () => worker.kick(),
-    async stop() {
-      // Each finishes the unit in progress (a batch, an HTTP attempt); the rest waits for the next start.
-      await Promise.all([policySwitches.stop(), worker.stop()]);
-    },
+  const url = (deps.dataSource.options as { url?: string }).url ?? '';
+  const listener = createNotificationListener(url, deps.logger);
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let jobs: Awaited<ReturnType<typeof startJobRunner>> | undefined;
+  const stop = async () => {
+    // Each finishes the unit in progress (a job, an HTTP attempt); the rest waits for the next start.
+    await Promise.all([jobs?.stop(), worker?.stop()]);
+    await listener.close();
   };
+  try {
+    worker = await startWorker({ ...deps, listener });
+    jobs = await startJobRunner(deps);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const events = worker;
+  return { kick: () => events.kick(), stop };
 }

@@ -2,28 +2,33 @@ import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Config } from '../config';
 import { assignAllPositions } from '../events/assignPositions';
-import { deleteExpiredEvents } from '../events/deleteExpiredEvents';
 import { ClaimedDelivery, claimDelivery } from '../webhooks/claimDelivery';
 import { deliverOne } from '../webhooks/deliverOne';
 import { fanOutDeliveries } from '../webhooks/fanOut';
 import { createDeliveryAgents } from '../webhooks/httpDelivery';
 import { resolveSecretsKey, secretBox } from '../webhooks/secretBox';
-import { listenForNotifications } from './notificationListener';
+import { NotificationListener, createNotificationListener } from './notificationListener';
 import { WorkerMetrics } from './workerMetrics';
 
-export type WorkerDeps = { dataSource: DataSource; config: Config; logger: Logger; metrics?: WorkerMetrics };
+export type WorkerDeps = {
+  dataSource: DataSource;
+  config: Config;
+  logger: Logger;
+  metrics?: WorkerMetrics;
+  /** The process's LISTEN connection; without one the worker opens (and closes) its own. */
+  listener?: NotificationListener;
+};
 export type Worker = { stop(): Promise<void>; kick(): void };
 
 // Time a claim allows beyond the HTTP timeout (reading the event, signing, recording the outcome).
 const LEASE_SECONDS_MARGIN = 20;
-const CLEANUP_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * The background work of a dsync process: the event sequencer (positions committed
- * events and fans out webhook deliveries), the webhook delivery loop (up to
- * `concurrency` endpoints at a time, one delivery per endpoint), and the retention
- * cleanup. Woken by LISTEN/NOTIFY, with polling as the fallback. Safe to run in
- * several processes at once.
+ * The event loop of a dsync process: the event sequencer (positions committed events
+ * and fans out webhook deliveries) and the webhook delivery loop (up to `concurrency`
+ * endpoints at a time, one delivery per endpoint). Woken by LISTEN/NOTIFY, with
+ * polling as the fallback. Safe to run in several processes at once. It is not a
+ * graphile-worker task: see "Jobs" in docs/architecture.md.
  */
 export async function startWorker(
   deps: WorkerDeps,
@@ -100,20 +105,15 @@ export async function startWorker(
     }
   };
 
-  const listener = listenForNotifications(dataSourceUrl(ds), ['dsync_events', 'dsync_deliveries'], () => wake(), logger);
+  const ownListener = deps.listener ? undefined : createNotificationListener(dataSourceUrl(ds), logger);
+  const unsubscribe = (deps.listener ?? ownListener!).subscribe(['dsync_events', 'dsync_deliveries'], () => wake());
 
-  let lastCleanup = 0;
   const loop = (async () => {
     while (!stopping) {
       woken = false;
       try {
         await sequence();
         await fill();
-        if (Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
-          lastCleanup = Date.now();
-          const deleted = await deleteExpiredEvents(ds, config.eventRetentionDays);
-          if (deleted > 0) logger.info({ deleted }, 'expired events deleted');
-        }
       } catch (err) {
         if (!stopping) logger.error({ err }, 'worker iteration failed');
       }
@@ -136,7 +136,8 @@ export async function startWorker(
       wake();
       await loop;
       await Promise.allSettled([...running]);
-      await listener.close();
+      unsubscribe();
+      await ownListener?.close();
       agents.http.destroy();
       agents.https.destroy();
     },

@@ -5,12 +5,14 @@ import { fanOutDeliveries } from '../../src/webhooks/fanOut';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { ADMIN_KEY, TestApp, createTestApp } from '../support/testApp';
 import { waitUntil } from '../support/waitUntil';
-import { createEndpoint, positionedEventIds, provisionUsers, startTestWorker } from '../webhooks/deliveryHarness';
+import { createLogger } from '../../src/http/logger';
+import { startJobRunner } from '../../src/jobs/jobRunner';
+import { createEndpoint, positionedEventIds, provisionUsers, workerConfig } from '../webhooks/deliveryHarness';
 import { OwnDatabase, createOwnDatabase } from '../webhooks/ownDatabase';
 
 /**
  * EVENT_RETENTION_DAYS: events older than it are deleted with their webhook
- * deliveries, by deleteExpiredEvents and by the worker's periodic cleanup. Retention
+ * deliveries, by deleteExpiredEvents and by the job runner's hourly cleanup. Retention
  * deletes rows of every environment, so the file has a database of its own.
  */
 
@@ -98,14 +100,15 @@ test('the newest event is kept however old, so positions go on from it and a con
   expect(Number(position)).toBe(Number(cursor) + 1);
 });
 
-test('the worker deletes expired events when it starts (and hourly after)', async () => {
+test('the job runner deletes expired events when it starts (and hourly after)', async () => {
   const { events } = await environmentWithDeliveries(2, 'worker');
   await ageEvents(events.slice(0, 2), 3);
-  const worker = await startTestWorker(t.dataSource, { EVENT_RETENTION_DAYS: '2' });
+  const config = workerConfig(db.url, { EVENT_RETENTION_DAYS: '2' });
+  const jobs = await startJobRunner({ dataSource: t.dataSource, config, logger: createLogger('silent') });
   try {
     await waitUntil(async () => (await storedOf(events.slice(0, 2))).events === 0, 20000, 'expired events deleted');
   } finally {
-    await worker.stop();
+    await jobs.stop();
   }
   expect(await storedOf(events.slice(0, 2))).toEqual({ events: 0, deliveries: 0 });
   expect((await storedOf(events.slice(2))).events).toBe(1);

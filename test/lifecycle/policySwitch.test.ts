@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { runPolicySwitchJob } from '../../src/jobs/policySwitchRunner';
+import { runPolicySwitchJob } from '../../src/jobs/runPolicySwitchJob';
 import { makeApiKey, makeDirectory, makeEnvironment } from '../support/factories';
 import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, scimClient } from '../support/scimClient';
 import { ADMIN_KEY, TestApp, createTestApp } from '../support/testApp';

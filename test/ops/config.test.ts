@@ -61,6 +61,7 @@ test('defaults are the documented ones', () => {
     webhook: { retryBaseSeconds: 60, maxAttempts: 12, timeoutMs: 10000, disableAfterHours: 72, allowPrivateNetworks: false },
     secretsKey: undefined,
     workerPollMs: 1000,
+    policySwitchSweepSeconds: 60,
   });
 });
 
