@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { requireJsonBody } from '../http/requireJson';
+import { activityRoutes } from './activityRoutes';
 import { adminAuth } from './auth';
 import { AdminDeps } from './deps';
 import { directoriesRoutes } from './directoriesRoutes';
@@ -33,6 +34,7 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(eventsRoutes(deps));
   r.use(policySwitchJobsRoutes(deps));
   r.use(webhookEndpointsRoutes(deps));
+  r.use(activityRoutes(deps));
   r.use(adminNotFound);
   r.use(adminErrorHandler(deps.logger));
   return r;

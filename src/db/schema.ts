@@ -15,6 +15,8 @@ import { CreateWebhooks1763800000011 } from '../../migrations/1763800000011-Crea
 import { EventDataAsJson1763800000012 } from '../../migrations/1763800000012-EventDataAsJson';
 import { InFlightDeliveries1763800000013 } from '../../migrations/1763800000013-InFlightDeliveries';
 import { StateSignals1763800000014 } from '../../migrations/1763800000014-StateSignals';
+import { PersonActivity1763800000030 } from '../../migrations/1763800000030-PersonActivity';
+import { IdleRules1763800000031 } from '../../migrations/1763800000031-IdleRules';
 
 /**
  * The two entities the policy-switch code still reads through TypeORM (see
@@ -43,4 +45,6 @@ export const migrations = [
   EventDataAsJson1763800000012,
   InFlightDeliveries1763800000013,
   StateSignals1763800000014,
+  PersonActivity1763800000030,
+  IdleRules1763800000031,
 ];
