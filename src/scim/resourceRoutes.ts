@@ -4,11 +4,11 @@ import SCIMMY from 'scimmy';
 import { DataSource } from 'typeorm';
 import { ScimTenant } from '../tenancy/authenticateScimToken';
 import { CommandContext, DirectoryTenant } from '../tenancy/context';
-import { pgErrorInfo } from '../db/pgErrors';
-import { inTransaction } from '../db/transaction';
+import { inRetryingTransaction } from '../db/transaction';
 import { filterToSql } from './filterToSql';
 import { ListRequest, parseListQuery, parseProjection, parseSearchBody } from './listParams';
 import { normalizeRequestBody } from './normalizeQuirks';
+import { projectionWants } from './projection';
 import { applyExtras, preparePatch, PatchOperation } from './patchPreparation';
 import { BaseRow, Loaded, ResourceAdapter } from './resourceAdapter';
 import { extrasOf, schemaFor, toStored, undeclaredEnterprise, withUndeclaredEnterprise } from './resourceMapping';
@@ -183,25 +183,12 @@ async function lockForWrite<R extends BaseRow>(
   return current;
 }
 
-// Each write is one transaction. Lock order cannot be the same on every path (a group
-// PATCH locks the group, then its members; a user DELETE the user, then its groups), so
-// PostgreSQL may break a deadlock by aborting one: that one is run again, as it would
-// have run had it come a moment later.
-async function write<T>(deps: RouteDeps, req: Request, fn: (ctx: CommandContext, tenant: DirectoryTenant) => Promise<T>): Promise<T> {
+// Each write is one transaction, run again if PostgreSQL aborts it to break a deadlock.
+function write<T>(deps: RouteDeps, req: Request, fn: (ctx: CommandContext, tenant: DirectoryTenant) => Promise<T>): Promise<T> {
   const { directoryId, environmentId } = tenantOf(req);
   const tenant = { directoryId, environmentId };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await inTransaction(deps.dataSource, (manager) => fn({ manager, actor: { kind: 'scim', ...tenant } }, tenant));
-    } catch (err) {
-      // SQLSTATE 40P01 deadlock_detected, 40001 serialization_failure.
-      const code = pgErrorInfo(err)?.code;
-      if (attempt >= WRITE_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw err;
-    }
-  }
+  return inRetryingTransaction(deps.dataSource, (manager) => fn({ manager, actor: { kind: 'scim', ...tenant } }, tenant));
 }
-
-const WRITE_ATTEMPTS = 3;
 
 function validate(kind: 'User' | 'Group', raw: Record<string, unknown>): Record<string, unknown> {
   const Schema = schemaFor(kind);
@@ -225,10 +212,7 @@ function requireObject(body: unknown): Record<string, unknown> {
 }
 
 function wantsMembers(q: Pick<ListRequest, 'projection'>): boolean {
-  const { include, exclude } = q.projection;
-  if (include) return include.some((a) => a.toLowerCase().split('.')[0] === 'members');
-  if (exclude) return !exclude.some((a) => a.toLowerCase() === 'members');
-  return true;
+  return projectionWants('Group', q.projection, 'members');
 }
 
 function etagMatches(header: string, etag: string): boolean {
