@@ -1,49 +1,39 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+/** The setting that lets webhooks reach private networks; every refusal names it. */
+export const PRIVATE_NETWORKS_SETTING = 'WEBHOOK_ALLOW_PRIVATE_NETWORKS';
+
+// IPv6 global unicast is 2000::/3 (RFC 4291 §2.4); the rest of the space is unassigned or special.
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 /**
- * Where webhooks may go. Loopback, private (RFC 1918, RFC 4193), link-local, CGNAT and
- * unspecified addresses are refused unless private networks are allowed, so an
- * environment key cannot make the server call into its own network (SSRF). Checked
- * at creation on the URL and at delivery on every resolved address.
+ * Where webhooks may go: global unicast addresses only, unless private networks are
+ * allowed, so an environment key cannot make the server call into its own network
+ * (SSRF). ipaddr.js classifies the special-purpose ranges of the IANA registries
+ * (RFC 6890: loopback, private, link-local, CGNAT, benchmarking 198.18.0.0/15, IETF
+ * 192.0.0.0/24, documentation, multicast, reserved, …); anything it does not call
+ * `unicast` is refused. Translation prefixes that can carry a private IPv4 address —
+ * NAT64 (RFC 6052, RFC 8215), 6to4 (RFC 3056), Teredo (RFC 4380) — are special ranges
+ * too. An IPv4-mapped address (RFC 4291 §2.5.5.2) reaches its IPv4 address, so it is
+ * judged as that address. Checked at creation on the URL and at delivery on every
+ * resolved address.
  */
 export function isPublicAddress(address: string): boolean {
   const ip = address.replace(/^\[|\]$/g, '');
-  const v4 = net.isIPv4(ip) ? ip : /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? mappedHexIPv4(ip);
-  if (v4) {
-    const [a, b] = v4.split('.').map(Number);
-    if (a === 0 || a === 10 || a === 127) return false;
-    if (a === 169 && b === 254) return false;
-    if (a === 172 && b >= 16 && b <= 31) return false;
-    if (a === 192 && b === 168) return false;
-    if (a === 100 && b >= 64 && b <= 127) return false;
-    if (a >= 224) return false;
-    return true;
+  // net.isIP accepts only the canonical forms; ipaddr.js would also read `0x7f.1` and the like.
+  if (net.isIP(ip) === 0) return false;
+  let parsed = ipaddr.parse(ip);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
-  if (!net.isIPv6(ip)) return false;
-  const lower = ip.toLowerCase();
-  if (lower === '::' || lower === '::1') return false;
-  if (/^f[cd]/.test(lower)) return false; // unique local fc00::/7
-  if (/^fe[89ab]/.test(lower)) return false; // link-local fe80::/10
-  if (/^ff/.test(lower)) return false; // multicast
-  // Translation prefixes can carry an IPv4 address of a private network: NAT64
-  // (64:ff9b::/96, RFC 6052; 64:ff9b:1::/48, RFC 8215), 6to4 (2002::/16, RFC 3056) and
-  // Teredo (2001::/32, RFC 4380). Webhook receivers do not live there; refuse them all.
-  if (/^64:ff9b:/.test(lower) || /^2002:/.test(lower) || /^2001:(0{1,4})?:/.test(lower)) return false;
-  return true;
+  if (parsed.range() !== 'unicast') return false;
+  return parsed.kind() === 'ipv4' || (parsed as ipaddr.IPv6).match(GLOBAL_UNICAST_V6);
 }
 
-/**
- * The IPv4 address inside an IPv4-mapped IPv6 address written in hex (`::ffff:7f00:1`,
- * how the URL parser serialises `[::ffff:127.0.0.1]`); connecting to it reaches that
- * IPv4 address (RFC 4291 §2.5.5.2), so it is judged as one.
- */
-function mappedHexIPv4(ip: string): string | undefined {
-  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
-  if (!m) return undefined;
-  const [hi, lo] = [parseInt(m[1], 16), parseInt(m[2], 16)];
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
-}
+/** The refusal of a URL whose host is not a public address. */
+export const REFUSED_URL = `url must not point to a private, loopback or special-purpose address (${PRIVATE_NETWORKS_SETTING}=true allows them)`;
 
 /** Validates a webhook URL's form: http(s), a host, no credentials. Returns an error message or undefined. */
 export function checkWebhookUrl(raw: string, allowPrivate: boolean): string | undefined {
@@ -57,15 +47,15 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string | un
   if (url.username || url.password) return 'url must not contain credentials';
   if (!allowPrivate) {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (host === 'localhost' || host.endsWith('.localhost')) return 'url must not point to a private or loopback address';
-    if (net.isIP(host) && !isPublicAddress(host)) return 'url must not point to a private or loopback address';
+    if (host === 'localhost' || host.endsWith('.localhost')) return REFUSED_URL;
+    if (net.isIP(host) && !isPublicAddress(host)) return REFUSED_URL;
   }
   return undefined;
 }
 
 /** The error of an attempt refused by the address policy. */
 function refusedAddressMessage(hostname: string): string {
-  return `Refused to connect to ${hostname}: private or loopback address`;
+  return `Refused to connect to ${hostname}: private, loopback or special-purpose address (${PRIVATE_NETWORKS_SETTING}=true allows them)`;
 }
 
 /**

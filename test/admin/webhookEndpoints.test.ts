@@ -100,7 +100,7 @@ test('rotating the secret returns a new one once; the old one is no longer what 
 
 test('invalid bodies are refused with the field and the reason', async () => {
   const env = await makeEnvironment(t.app);
-  const privateUrl = 'url must not point to a private or loopback address';
+  const privateUrl = 'url must not point to a private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)';
   const cases: { body: Record<string, unknown>; expected: unknown }[] = [
     { body: { url: 'not a url' }, expected: fieldError('url', 'url must be an absolute http(s) URL') },
     { body: { url: 'ftp://example.com/x' }, expected: fieldError('url', 'url must use http or https') },
@@ -153,7 +153,7 @@ test('PATCH changes url, events and enabled; re-enabling clears the failing stre
   const unchanged = await request(t.app).patch(path).set(admin).send({ url: HOOK_URL, events: [] });
   expect([unchanged.status, unchanged.body]).toEqual([200, endpoint]);
   const refused = await request(t.app).patch(path).set(admin).send({ url: 'http://10.0.0.7/' });
-  expect([refused.status, refused.body]).toEqual([400, fieldError('url', 'url must not point to a private or loopback address')]);
+  expect([refused.status, refused.body]).toEqual([400, fieldError('url', 'url must not point to a private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)')]);
   const unknown = await request(t.app).patch(path).set(admin).send({ secret_prefix: 'whsec_abcd' });
   expect([unknown.status, unknown.body.error.details.errors]).toEqual([400, [{ field: 'secret_prefix', message: expect.any(String) }]]);
 

@@ -75,7 +75,7 @@ test('createWebhookEndpoint: 201, 400, 401, 404, 413, 415', async () => {
   });
   expect([refused.status, refused.body]).toEqual([
     400,
-    fieldError('url', 'url must not point to a private or loopback address'),
+    fieldError('url', 'url must not point to a private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)'),
   ]);
   const other = await call('post', '/api/v1/webhook-endpoints', { key: keyA, body: { environment_id: envB.id, url: HOOK_URL } });
   expect([other.status, other.body]).toEqual([404, notFound('Environment')]);

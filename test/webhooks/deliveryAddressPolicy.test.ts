@@ -52,14 +52,14 @@ test('loopback URLs are refused when the worker attempts them; no request reache
     const env = await makeEnvironment(t.app);
     const targets = {
       // A name that resolves to 127.0.0.1 (and ::1): checked after resolution.
-      [`http://localhost:${port}/by-name`]: 'Refused to connect to localhost: private or loopback address',
+      [`http://localhost:${port}/by-name`]: 'Refused to connect to localhost: private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)',
       // Literal addresses are never resolved, so they are checked as they are.
-      [`http://127.0.0.1:${port}/by-address`]: 'Refused to connect to 127.0.0.1: private or loopback address',
+      [`http://127.0.0.1:${port}/by-address`]: 'Refused to connect to 127.0.0.1: private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)',
       // The WHATWG URL parser reads a bare number as an IPv4 address: 2130706433 is 127.0.0.1.
-      [`http://2130706433:${port}/by-number`]: 'Refused to connect to 127.0.0.1: private or loopback address',
+      [`http://2130706433:${port}/by-number`]: 'Refused to connect to 127.0.0.1: private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)',
       // IPv4-mapped IPv6 (RFC 4291 §2.5.5.2): the URL parser writes it as [::ffff:7f00:1], and it reaches 127.0.0.1.
-      [`http://[::ffff:127.0.0.1]:${port}/mapped`]: 'Refused to connect to [::ffff:7f00:1]: private or loopback address',
-      [`http://[::1]:${port}/v6`]: 'Refused to connect to [::1]: private or loopback address',
+      [`http://[::ffff:127.0.0.1]:${port}/mapped`]: 'Refused to connect to [::ffff:7f00:1]: private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)',
+      [`http://[::1]:${port}/v6`]: 'Refused to connect to [::1]: private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)',
     };
     const endpoints = await Promise.all(Object.keys(targets).map((url) => insertEndpoint(env.id, url)));
     const dir = await makeDirectory(t.app, { environment_id: env.id });
@@ -113,7 +113,7 @@ test('loopback URLs are refused when the worker attempts them; no request reache
 
 test('an IPv4-mapped loopback address is refused when the endpoint is created, too', async () => {
   const env = await makeEnvironment(t.app);
-  const message = 'url must not point to a private or loopback address';
+  const message = 'url must not point to a private, loopback or special-purpose address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them)';
   for (const url of ['http://[::ffff:127.0.0.1]:8080/hooks', 'http://[::ffff:7f00:1]/hooks', 'https://[::ffff:10.0.0.7]/hooks']) {
     const res = await request(t.app).post('/api/v1/webhook-endpoints').set(admin).send({ environment_id: env.id, url });
     expect([url, res.status, res.body]).toEqual([
