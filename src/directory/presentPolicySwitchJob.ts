@@ -1,5 +1,4 @@
 import { PolicySwitchJobRow } from '../db/tables/policySwitchJobs';
-import { PolicySwitchJob, policySwitchJobRowOf } from '../entities/PolicySwitchJob';
 
 /** A policy switch job as the admin API and CLI show it. */
 export type PolicySwitchJobView = {
@@ -20,13 +19,8 @@ export type PolicySwitchJobView = {
 /** The job's progress as embedded in the environment a PATCH switched. */
 export type PolicySwitchJobSummary = Pick<PolicySwitchJobView, 'id' | 'status' | 'total' | 'processed'>;
 
-// The entity is still produced by the policy-switch code (src/directory/*PolicySwitch*,
-// src/jobs/policySwitchRunner.ts); this goes with src/entities/.
-const rowOf = (j: PolicySwitchJobRow | PolicySwitchJob) => (j instanceof PolicySwitchJob ? policySwitchJobRowOf(j) : j);
-
 /** Serialises a policy switch job (the actor is in the audit log, not here). */
-export function presentPolicySwitchJob(job: PolicySwitchJobRow | PolicySwitchJob): PolicySwitchJobView {
-  const j = rowOf(job);
+export function presentPolicySwitchJob(j: PolicySwitchJobRow): PolicySwitchJobView {
   return {
     object: 'policy_switch_job',
     id: j.id,
@@ -44,7 +38,6 @@ export function presentPolicySwitchJob(job: PolicySwitchJobRow | PolicySwitchJob
 }
 
 /** The short form embedded in the PATCH /environments/{id} response. */
-export function summarizePolicySwitchJob(job: PolicySwitchJobRow | PolicySwitchJob): PolicySwitchJobSummary {
-  const j = rowOf(job);
+export function summarizePolicySwitchJob(j: PolicySwitchJobRow): PolicySwitchJobSummary {
   return { id: j.id, status: j.status, total: j.total, processed: j.processed };
 }
