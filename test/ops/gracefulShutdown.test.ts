@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { ADMIN_KEY } from '../support/testApp';
+import { OwnDatabase, createOwnDatabase } from '../webhooks/ownDatabase';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -53,6 +54,14 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
+// The server runs the background work, whose job runner takes every job in its
+// database (other files' policy switch batches too), so it gets a database of its own.
+let db: OwnDatabase;
+beforeAll(async () => {
+  db = await createOwnDatabase('shutdown');
+});
+afterAll(() => db.drop());
+
 let child: ChildProcess | undefined;
 afterEach(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -66,7 +75,7 @@ test('SIGTERM stops accepting connections, finishes the request in flight, and e
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
-      DATABASE_URL: process.env.DATABASE_URL,
+      DATABASE_URL: db.url,
       PORT: String(port),
       HOST: '127.0.0.1',
       ADMIN_API_KEY: ADMIN_KEY,
