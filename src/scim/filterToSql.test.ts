@@ -121,7 +121,8 @@ afterAll(() => t.close());
 const withIds = (filter: string) =>
   filter.replace(/\{\{(id|ID):(\w+)\}\}/g, (_, form: string, key: string) => (form === 'ID' ? ids[key].toUpperCase() : ids[key]));
 
-const parse = (filter: string) => new SCIMMY.Types.Filter(withIds(filter));
+// Only the text: filterToSql parses it itself (scimmy's parser refuses nested parentheses and `\"`).
+const parse = (filter: string) => ({ expression: withIds(filter) });
 
 async function matching(resourceType: ResourceType, filter: string): Promise<string[]> {
   const [table, alias] = resourceType === 'User' ? ['scim_users', 'u'] : ['scim_groups', 'g'];
@@ -148,7 +149,7 @@ describe('filterToSql on scim_groups', () => {
 
 describe('filterToSql rejects what it cannot translate', () => {
   test.each(fixtures.errors)('$resourceType: $filter', ({ resourceType, filter, detail }) => {
-    // scimmy accepts each of these; rejecting them is ours to do.
+    // Each is refused by our parser or translator with the detail given.
     const parsed = parse(filter);
     let thrown: unknown;
     try {

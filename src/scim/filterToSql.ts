@@ -1,5 +1,6 @@
 import SCIMMY from 'scimmy';
 import { MultiValuedAttribute, ResourceType, ScalarAttribute, resolveAttribute } from './filterAttributes';
+import { FilterNode as Node, parseFilter } from './filterParser';
 
 /**
  * SCIM filters (RFC 7644 §3.4.2.2) as a parameterised SQL condition over scim_users or
@@ -7,11 +8,11 @@ import { MultiValuedAttribute, ResourceType, ScalarAttribute, resolveAttribute }
  * in filterAttributes.ts. Anything we cannot translate is a 400 invalidFilter: there is no
  * in-memory fallback.
  *
- * We translate the filter's `expression` (the text scimmy already accepted) with the RFC
- * grammar rather than scimmy's object form, because that form cannot carry the meaning of
- * every filter: `not (a or b)` becomes `not a or not b`, `x pr and not (emails[...])` loses
- * its `not`, `emails[type eq "a"] and emails[type eq "b"]` demands one element with both
- * types, `active eq True` becomes false, and string escapes are not decoded.
+ * We parse the filter's text ourselves (filterParser.ts) rather than use scimmy's object form,
+ * because that form cannot carry the meaning of every filter: `not (a or b)` becomes
+ * `not a or not b`, `x pr and not (emails[...])` loses its `not`, `emails[type eq "a"] and
+ * emails[type eq "b"]` demands one element with both types, `active eq True` becomes false,
+ * and string escapes are not decoded; and scimmy's parser refuses valid filters.
  */
 
 /** A condition to put after WHERE (inside parentheses), and its parameters in order. */
@@ -25,19 +26,8 @@ export type FilterSqlOptions = {
   paramOffset: number;
 };
 
-type CompareOp = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le' | 'pr';
-type Value = string | number | boolean | null;
-type Node =
-  | { kind: 'and' | 'or'; left: Node; right: Node }
-  | { kind: 'not'; expr: Node }
-  | { kind: 'compare'; path: string; op: CompareOp; value?: Value }
-  | { kind: 'valuePath'; path: string; filter: Node };
-
-const OPERATORS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr']);
 const ORDERING = new Set<string>(['gt', 'ge', 'lt', 'le']);
 const SQL_ORDERING: Record<string, string> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
-const MAX_COMPARISONS = 200;
-const MAX_DEPTH = 32;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // xsd:dateTime as RFC 7643 §2.3.5 requires; a missing offset is read as UTC.
@@ -46,10 +36,10 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-
 const invalid = (detail: string) => new SCIMMY.Types.Error(400, 'invalidFilter', detail);
 
 /**
- * Translates a parsed SCIM filter into a SQL condition over the row aliased `opts.alias`
+ * Translates a SCIM filter (scimmy's Filter or just its text) into a SQL condition over the row aliased `opts.alias`
  * of a User or Group table; throws SCIMMY.Types.Error(400, 'invalidFilter') when it cannot.
  */
-export function filterToSql(filter: SCIMMY.Types.Filter, resourceType: ResourceType, opts: FilterSqlOptions): FilterSql {
+export function filterToSql(filter: { expression: string }, resourceType: ResourceType, opts: FilterSqlOptions): FilterSql {
   if (!IDENTIFIER.test(opts.alias)) throw new TypeError(`filterToSql: invalid alias '${opts.alias}'`);
   const ast = parseFilter(filter.expression);
   const params: unknown[] = [];
@@ -159,116 +149,4 @@ function dateTimeParam(value: string): string | undefined {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || year < 1) return undefined;
   return m[4] !== undefined && m[7] === undefined ? `${value}Z` : m[4] === undefined ? `${value}T00:00:00Z` : value;
-}
-
-type Token = { kind: 'punct' | 'string' | 'number' | 'word'; text: string; pos: number; value?: Value };
-
-// Words follow scimmy's lexer so that unquoted values it accepts (`userName eq bob`) reach us intact.
-const TOKEN = /\s*(?:([()[\]])|("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![-$\w.:/%])|([-$\w][-$\w.:/%]*))/y;
-
-function tokenise(input: string): Token[] {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < input.length) {
-    const start = TOKEN.lastIndex;
-    const m = TOKEN.exec(input);
-    if (!m) {
-      if (input.slice(start).trim() === '') break;
-      throw invalid(`Unexpected '${input.slice(start).trim().slice(0, 20)}' at position ${start} in filter`);
-    }
-    const pos = m.index + m[0].length - (m[1] ?? m[2] ?? m[3] ?? m[4]).length;
-    if (m[1]) tokens.push({ kind: 'punct', text: m[1], pos });
-    else if (m[2]) tokens.push({ kind: 'string', text: m[2], pos, value: jsonString(m[2]) });
-    else if (m[3]) tokens.push({ kind: 'number', text: m[3], pos, value: Number(m[3]) });
-    else tokens.push({ kind: 'word', text: m[4], pos });
-  }
-  return tokens;
-}
-
-function jsonString(text: string): string {
-  try {
-    return JSON.parse(text) as string;
-  } catch {
-    throw invalid(`Invalid string literal ${text} in filter (RFC 7159 escapes only)`);
-  }
-}
-
-/**
- * RFC 7644 §3.4.2.2 grammar, keywords case-insensitive (RFC 5234 §2.3), with precedence
- * not > and > or. Leniencies kept from scimmy: `not` without parentheses, bare-word values.
- */
-function parseFilter(input: string): Node {
-  const tokens = tokenise(input);
-  let i = 0;
-  let comparisons = 0;
-  const peek = () => tokens[i];
-  const isWord = (t: Token | undefined, ...words: string[]) => t?.kind === 'word' && words.includes(t.text.toLowerCase());
-  const isPunct = (t: Token | undefined, p: string) => t?.kind === 'punct' && t.text === p;
-  const describe = (t: Token | undefined) => (t ? `'${t.text}' at position ${t.pos}` : 'end of filter');
-  const expect = (p: string, opened: Token) => {
-    if (!isPunct(peek(), p)) throw invalid(`Missing '${p}' for '${opened.text}' at position ${opened.pos}, found ${describe(peek())}`);
-    i++;
-  };
-
-  function or(depth: number): Node {
-    let left = and(depth);
-    while (isWord(peek(), 'or')) {
-      i++;
-      left = { kind: 'or', left, right: and(depth) };
-    }
-    return left;
-  }
-
-  function and(depth: number): Node {
-    let left = unary(depth);
-    while (isWord(peek(), 'and')) {
-      i++;
-      left = { kind: 'and', left, right: unary(depth) };
-    }
-    return left;
-  }
-
-  function unary(depth: number): Node {
-    if (depth > MAX_DEPTH) throw invalid(`Filter nests deeper than ${MAX_DEPTH} levels`);
-    if (isWord(peek(), 'not')) {
-      i++;
-      return { kind: 'not', expr: unary(depth + 1) };
-    }
-    const t = peek();
-    if (isPunct(t, '(')) {
-      i++;
-      const inner = or(depth + 1);
-      expect(')', t);
-      return inner;
-    }
-    if (t?.kind !== 'word' || isWord(t, 'and', 'or')) throw invalid(`Expected an attribute at ${describe(t)}`);
-    i++;
-    if (isPunct(peek(), '[')) {
-      const open = tokens[i++];
-      const filter = or(depth + 1);
-      expect(']', open);
-      return { kind: 'valuePath', path: t.text, filter };
-    }
-    const opToken = peek();
-    const op = opToken?.kind === 'word' ? opToken.text.toLowerCase() : '';
-    if (!OPERATORS.has(op)) throw invalid(`Expected a comparison operator after '${t.text}', found ${describe(opToken)}`);
-    i++;
-    if (++comparisons > MAX_COMPARISONS) throw invalid(`Filter has more than ${MAX_COMPARISONS} comparisons`);
-    if (op === 'pr') return { kind: 'compare', path: t.text, op: 'pr' };
-    return { kind: 'compare', path: t.text, op: op as CompareOp, value: value() };
-  }
-
-  // Returns undefined when no value follows; the translator reports that with the attribute's name.
-  function value(): Value | undefined {
-    const t = peek();
-    if (!t || t.kind === 'punct' || isWord(t, 'and', 'or', 'not')) return undefined;
-    i++;
-    if (t.kind !== 'word') return t.value!;
-    const word = t.text.toLowerCase();
-    return word === 'true' ? true : word === 'false' ? false : word === 'null' ? null : t.text;
-  }
-
-  const ast = or(0);
-  if (i < tokens.length) throw invalid(`Unexpected ${describe(tokens[i])} in filter`);
-  return ast;
 }

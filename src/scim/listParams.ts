@@ -1,12 +1,10 @@
 import SCIMMY from 'scimmy';
+import { Projection, parseAttributeList } from './projection';
 import { ResourceKind } from './resourceMapping';
-import { Projection } from './scimPresenter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './scimSetup';
 
-type Filter = InstanceType<typeof SCIMMY.Types.Filter>;
-
 /** A parsed list or search request (RFC 7644 §3.4.2 query, §3.4.3 POST .search body). */
-export type ListRequest = { filter?: Filter; startIndex: number; count: number; projection: Projection };
+export type ListRequest = { filter?: { expression: string }; startIndex: number; count: number; projection: Projection };
 
 /** Parses GET list query parameters; unknown parameters (e.g. Entra's aadOptscim062020) are ignored. */
 export function parseListQuery(kind: ResourceKind, query: Record<string, unknown>): ListRequest {
@@ -25,7 +23,7 @@ export function parseSearchBody(kind: ResourceKind, body: unknown): ListRequest 
     throw new SCIMMY.Types.Error(400, 'invalidSyntax', 'SearchRequest body must be a JSON object');
   }
   const b = body as Record<string, unknown>;
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join(',') : v);
+  const list = (v: unknown) => (Array.isArray(v) && v.every((name) => typeof name === 'string') ? v.join(',') : v);
   return parse(kind, {
     filter: b.filter,
     startIndex: b.startIndex,
@@ -40,27 +38,24 @@ export function parseProjection(kind: ResourceKind, query: Record<string, unknow
   return parse(kind, { attributes: query.attributes, excludedAttributes: query.excludedAttributes }).projection;
 }
 
-function parse(kind: ResourceKind, q: Record<string, unknown>): ListRequest {
+// The kind is part of the signature for callers; the grammar checked here is the same for both.
+function parse(_kind: ResourceKind, q: Record<string, unknown>): ListRequest {
   const config: { filter?: string; attributes?: string; excludedAttributes?: string } = {};
   for (const key of ['filter', 'attributes', 'excludedAttributes'] as const) {
     if (q[key] === undefined) continue;
     if (typeof q[key] !== 'string') throw new SCIMMY.Types.Error(400, 'invalidValue', `${key} must be a single string`);
     config[key] = q[key] as string;
   }
-  // scimmy parses the filter and projection expressions (and rejects malformed ones with invalidFilter).
-  const Resource = kind === 'User' ? SCIMMY.Resources.User : SCIMMY.Resources.Group;
-  const parsed = new Resource(undefined, config);
-  const names = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+  const include = config.attributes === undefined ? undefined : parseAttributeList('attributes', config.attributes);
+  const excluded = config.excludedAttributes === undefined ? undefined : parseAttributeList('excludedAttributes', config.excludedAttributes);
   return {
-    filter: parsed.filter,
+    // Parsed (and a malformed one refused with invalidFilter) by filterToSql, before anything is read.
+    filter: config.filter === undefined ? undefined : { expression: config.filter },
     // RFC 7644 §3.4.2.4: startIndex < 1 is treated as 1; a negative count as 0; we cap count at our maximum.
     startIndex: Math.max(integer('startIndex', q.startIndex) ?? 1, 1),
     count: Math.min(Math.max(integer('count', q.count) ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE),
-    projection: {
-      filter: parsed.attributes,
-      include: names(config.attributes),
-      exclude: config.attributes === undefined ? names(config.excludedAttributes) : undefined,
-    },
+    // RFC 7644 §3.4.2.5 gives no meaning to both at once; attributes wins, as before.
+    projection: { include, exclude: include ? undefined : excluded },
   };
 }
 

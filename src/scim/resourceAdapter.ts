@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { CommandContext, DirectoryTenant } from '../tenancy/context';
 import { StoredResource } from './scimColumns';
 import { ResourceKind } from './resourceMapping';
-import { Projection } from './scimPresenter';
+import { Projection } from './projection';
 import { MemberRow } from './scimRows';
 
 /** The row fields the generic routes rely on. */
