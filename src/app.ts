@@ -12,6 +12,7 @@ import { Config } from './config';
 import { pendingMigrations } from './db/migrate';
 import { Metrics, createMetrics, metricsMiddleware } from './http/metrics';
 import { hashSecret, hashesEqual } from './secrets';
+import { scimErrorHandler } from './scim/scimErrors';
 import { scimRouter } from './scim/scimRouter';
 import { fanOutDeliveries } from './webhooks/fanOut';
 
@@ -77,6 +78,9 @@ export function buildApp(deps: AppDeps): Express {
     '/scim/v2/:directoryId',
     scimRouter({ dataSource, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, logger }),
   );
+  // A directory id Express cannot percent-decode fails before the SCIM router runs; its
+  // error still gets an RFC 7644 §3.12 body.
+  app.use('/scim', scimErrorHandler(logger));
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: { code: 'not_found', message: `No route ${req.method} ${req.path}` } });

@@ -7,11 +7,16 @@ export type BodyError = {
 
 /**
  * Recognises errors thrown by express.json (body-parser): malformed JSON, an
- * oversized body, an unsupported charset or encoding. Returns undefined for others.
+ * oversized body, an unsupported charset or encoding, a body that does not inflate
+ * as its Content-Encoding says. Returns undefined for others.
  */
 export function bodyParserError(err: unknown): BodyError | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { type?: unknown; status?: unknown; limit?: unknown };
+  const e = err as { type?: unknown; status?: unknown; limit?: unknown; code?: unknown };
+  // body-parser passes zlib's error on with status 400 and no type (Z_DATA_ERROR, Z_BUF_ERROR, …).
+  if (e.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return { status: 400, code: 'invalid_request', message: 'Request body could not be decompressed as its Content-Encoding says' };
+  }
   switch (e.type) {
     case 'entity.parse.failed':
       return { status: 400, code: 'invalid_request', message: 'Request body is not valid JSON' };

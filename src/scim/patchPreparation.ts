@@ -1,3 +1,5 @@
+import SCIMMY from 'scimmy';
+import { canonicalPatchPath, declaredName } from './patchPath';
 import { ResourceKind } from './resourceMapping';
 import { ENTERPRISE_URN, declaredEnterpriseKeys, knownTopLevelKeys } from './scimSetup';
 
@@ -10,10 +12,28 @@ export type ExtraChange = { op: 'set' | 'remove'; key: string; sub?: string; val
 const VALUE_FILTER_PATH = /^([A-Za-z][\w$-]*)\[\s*type\s+eq\s+"([^"]*)"\s*\]\.([A-Za-z][\w$-]*)$/i;
 
 /**
+ * The `type` values RFC 7643 §4.1.2 suggests for the multi-valued attributes Entra writes
+ * through `attr[type eq "x"].sub` paths. A replace through such a path on a missing element
+ * creates the element only for these types; any other type is RFC 7644 §3.5.2.3's noTarget.
+ */
+const CREATABLE_TYPES: Record<string, Set<string>> = {
+  emails: new Set(['work', 'home', 'other']),
+  phonenumbers: new Set(['work', 'home', 'mobile', 'fax', 'pager', 'other']),
+  addresses: new Set(['work', 'home', 'other']),
+  ims: new Set(['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
+  photos: new Set(['photo', 'thumbnail']),
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
  * Splits operations into those scimmy applies and those on attributes it does not
- * know, which we keep as pushed. Also rewrites an add/replace whose value-filter path
- * names an element that does not exist yet (Entra's `addresses[type eq "work"].streetAddress`)
- * into an add of that element, as Entra expects the element to be created.
+ * know, which we keep as pushed. Paths are checked and spelt as declared first
+ * (patchPath.ts). Also rewrites an add, or a replace with a canonical type, whose
+ * value-filter path names an element that does not exist yet (Entra's
+ * `addresses[type eq "work"].streetAddress`) into an add of that element, as Entra
+ * expects the element to be created; and a member removal that lists members in
+ * `value` into one that names only their ids.
  */
 export function preparePatch(
   kind: ResourceKind,
@@ -31,7 +51,8 @@ export function preparePatch(
       if (isPlainObject(operation.value) && op !== 'remove') {
         const kept: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(operation.value)) {
-          if (known.has(key.toLowerCase())) kept[key] = value;
+          // RFC 7643 §2.1: `Active` is `active`; scimmy only writes the declared spelling.
+          if (known.has(key.toLowerCase())) kept[declaredKey(kind, key)] = value;
           else extras.push({ op: 'set', key, value });
         }
         if (Object.keys(kept).length > 0) ops.push({ ...operation, value: kept });
@@ -40,15 +61,20 @@ export function preparePatch(
       }
       continue;
     }
-    const path = String(operation.path);
+    const path = canonicalPatchPath(kind, String(operation.path));
     const unknown = unknownTarget(path, known);
     if (unknown) {
       extras.push(op === 'remove' ? { op: 'remove', ...unknown } : { op: 'set', ...unknown, value: operation.value });
       continue;
     }
+    if (kind === 'Group' && op === 'remove' && path === 'members' && operation.value !== undefined) {
+      const removal = memberRemoval(operation.value);
+      if (removal) ops.push(removal);
+      continue;
+    }
     const element = missingElement(op, path, operation, current);
     if (!element) {
-      ops.push(operation);
+      ops.push({ ...operation, path });
       continue;
     }
     const pending = created.get(element.key);
@@ -60,6 +86,30 @@ export function preparePatch(
     }
   }
   return { operations: ops, extras };
+}
+
+/**
+ * Entra (without `aadOptscim062020`) removes members with `{"op":"Remove","path":"members",
+ * "value":[{"value":id, "display":…, "$ref":null}]}`. scimmy would match the listed items
+ * whole, so a `display` or `"$ref": null` that differs from ours matched nothing and the
+ * member silently stayed. Only `value` (the member's id, RFC 7643 §4.2) says which member
+ * is meant; an id that is not a member removes nothing. Returns undefined when nothing is left to remove.
+ */
+function memberRemoval(value: unknown): PatchOperation | undefined {
+  const items = Array.isArray(value) ? value : [value];
+  const ids = items.map((item) => {
+    if (!isPlainObject(item) || typeof item.value !== 'string') {
+      throw new SCIMMY.Types.Error(400, 'invalidValue', 'Each member to remove must give the member\'s id in "value" (RFC 7643 §4.2)');
+    }
+    return item.value.trim().toLowerCase();
+  });
+  // Member ids are UUIDs we assigned; anything else cannot be a member.
+  const members = [...new Set(ids.filter((id) => UUID.test(id)))];
+  return members.length === 0 ? undefined : { op: 'remove', path: 'members', value: members.map((id) => ({ value: id })) };
+}
+
+function declaredKey(kind: ResourceKind, key: string): string {
+  return key.toLowerCase() === ENTERPRISE_URN.toLowerCase() ? ENTERPRISE_URN : (declaredName(kind, key) ?? key);
 }
 
 /** Applies extra-attribute changes to a stored resource (a new object; the input is not mutated). */
@@ -110,6 +160,7 @@ function missingElement(
   const m = VALUE_FILTER_PATH.exec(path);
   if (!m || (op !== 'add' && op !== 'replace')) return undefined;
   const [, attribute, type, sub] = m;
+  if (op === 'replace' && !CREATABLE_TYPES[attribute.toLowerCase()]?.has(type.toLowerCase())) return undefined;
   const key = Object.keys(current).find((k) => k.toLowerCase() === attribute.toLowerCase());
   const list = key ? current[key] : undefined;
   const exists =

@@ -12,6 +12,8 @@ import { projectionWants } from './projection';
 import { applyExtras, preparePatch, PatchOperation } from './patchPreparation';
 import { BaseRow, Loaded, ResourceAdapter } from './resourceAdapter';
 import { extrasOf, schemaFor, toStored, undeclaredEnterprise, withUndeclaredEnterprise } from './resourceMapping';
+import { refuseUnstorableInput } from './requestInput';
+import { requireIdentifiers, requirePatchOpSchema, requireResourceSchemas } from './resourceChecks';
 import { ENTERPRISE_URN } from './scimSetup';
 import { scimmyInput } from './scimErrors';
 import { etagOf } from './scimPresenter';
@@ -29,6 +31,8 @@ const notFound = (kind: string, id: string) => new SCIMMY.Types.Error(404, null!
  */
 export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, deps: RouteDeps): Router {
   const r = Router({ mergeParams: true });
+  // Nothing PostgreSQL would refuse, or too deep to walk, reaches a handler.
+  r.use(refuseUnstorableInput);
   const kind = adapter.kind;
   const base = (req: Request) => `${deps.publicUrl}/scim/v2/${tenantOf(req).directoryId}`;
 
@@ -80,6 +84,7 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
     '/',
     handle(async (req, res) => {
       const raw = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'POST' }));
+      requireResourceSchemas(kind, raw);
       const validated = validate(kind, raw);
       const created = await write(deps, req, (ctx, tenant) => adapter.create(ctx, tenant, toStored(kind, validated, raw), validated));
       const body = adapter.present(created, base(req), parseProjection(kind, req.query));
@@ -92,6 +97,7 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
     '/:id',
     handle(async (req, res) => {
       const raw = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'PUT' }));
+      requireResourceSchemas(kind, raw);
       const validated = validate(kind, raw);
       const updated = await write(deps, req, async (ctx, tenant) => {
         const current = await lockForWrite(adapter, ctx, req);
@@ -136,6 +142,7 @@ async function applyPatch<R extends BaseRow>(
   const full = adapter.present(current, baseUrl, {});
   // RFC 7644 §3.5.2: the PatchOp schema and at least one well-formed operation are required,
   // also when every operation targets attributes scimmy does not know.
+  requirePatchOpSchema(body);
   scimmyInput(() => new SCIMMY.Messages.PatchOp(body as never));
   const operations = Array.isArray(body.Operations) ? (body.Operations as PatchOperation[]) : undefined;
   const prepared = operations ? preparePatch(kind, operations, full) : { operations: [], extras: [] };
@@ -192,7 +199,9 @@ function write<T>(deps: RouteDeps, req: Request, fn: (ctx: CommandContext, tenan
 
 function validate(kind: 'User' | 'Group', raw: Record<string, unknown>): Record<string, unknown> {
   const Schema = schemaFor(kind);
-  return JSON.parse(JSON.stringify(scimmyInput(() => new Schema(raw, 'in'))));
+  const validated = JSON.parse(JSON.stringify(scimmyInput(() => new Schema(raw, 'in')))) as Record<string, unknown>;
+  requireIdentifiers(kind, validated);
+  return validated;
 }
 
 async function scimmyApply<T>(fn: () => Promise<T>): Promise<T> {

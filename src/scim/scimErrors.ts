@@ -30,6 +30,10 @@ export function translateScimError(err: unknown): Translated | undefined {
   }
   const parser = bodyParserError(err);
   if (parser) return { status: parser.status, scimType: parser.status === 400 ? 'invalidSyntax' : undefined, detail: parser.message };
+  // Express could not percent-decode a path segment (`/Users/a%zz`, overlong UTF-8 `%C0%80`).
+  if (err instanceof URIError && (err as URIError & { status?: unknown }).status === 400) {
+    return { status: 400, scimType: 'invalidValue', detail: 'The request path is not valid percent-encoded UTF-8 (RFC 3986 §2.1)' };
+  }
   return undefined;
 }
 
