@@ -1,13 +1,15 @@
-import express, { Router } from 'express';
+import express, { RequestHandler, Router } from 'express';
 import { requireJsonBody } from '../http/requireJson';
+import { refuseFormBodyToken, refuseJsonBodyToken } from '../http/tokenPlacement';
 import { activityRoutes } from './activityRoutes';
-import { adminAuth } from './auth';
+import { adminAuth, unauthorized } from './auth';
 import { AdminDeps } from './deps';
 import { directoriesRoutes } from './directoriesRoutes';
 import { directoryGroupsRoutes } from './directoryGroupsRoutes';
 import { directoryUsersRoutes } from './directoryUsersRoutes';
 import { environmentsRoutes } from './environmentsRoutes';
 import { eventsRoutes } from './eventsRoutes';
+import { idleRoutes } from './idleRoutes';
 import { adminErrorHandler, adminNotFound } from './errorHandler';
 import { policySwitchJobsRoutes } from './policySwitchJobsRoutes';
 import { statusMappingRoutes } from './statusMappingRoutes';
@@ -20,12 +22,16 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(adminAuth(deps));
   // strict: only objects and arrays are JSON bodies here; a bare "x" is a 400.
   const json = ['application/json', 'application/*+json'];
+  // A key in the body is refused like one in the query (src/http/tokenPlacement.ts).
+  const refuseBodyKey: RequestHandler = (_req, _res, next) => next(unauthorized());
+  r.use(refuseFormBodyToken(deps.config.bodyLimit, refuseBodyKey));
   r.use(
     requireJsonBody(json, (res, type) => {
       res.status(415).json({ error: { code: 'unsupported_media_type', message: `Content-Type must be application/json, not ${type}` } });
     }),
   );
   r.use(express.json({ limit: deps.config.bodyLimit, strict: true, type: json }));
+  r.use(refuseJsonBodyToken(refuseBodyKey));
   r.use(environmentsRoutes(deps));
   r.use(directoriesRoutes(deps));
   r.use(statusMappingRoutes(deps));
@@ -35,6 +41,7 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(policySwitchJobsRoutes(deps));
   r.use(webhookEndpointsRoutes(deps));
   r.use(activityRoutes(deps));
+  r.use(idleRoutes(deps));
   r.use(adminNotFound);
   r.use(adminErrorHandler(deps.logger));
   return r;

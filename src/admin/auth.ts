@@ -4,7 +4,11 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { authenticateApiKey } from '../tenancy/authenticateApiKey';
 import { Actor } from '../tenancy/context';
 import { AppError } from '../errors';
+import { hasQueryToken } from '../http/tokenPlacement';
 import { AdminDeps } from './deps';
+
+/** The 401 for a missing or unknown key, and for a key sent anywhere but the Authorization header (src/http/tokenPlacement.ts). */
+export const unauthorized = () => new AppError('unauthorized', 'Missing or invalid API key');
 
 /**
  * Bearer authentication for /api/v1 (RFC 6750 §2.1). A passport instance per app,
@@ -23,13 +27,13 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
   );
   const initialize = passport.initialize();
   return (req: Request, res: Response, next: NextFunction) => {
-    // Only the header counts: RFC 6750 §2.3 query tokens end up in logs and proxy
-    // histories, and passport-http-bearer would otherwise accept `?access_token=`.
-    if (!req.headers.authorization) return next(new AppError('unauthorized', 'Missing or invalid API key'));
+    // Only the header counts (RFC 6750 §2.1): passport-http-bearer would otherwise accept
+    // `?access_token=` whenever the header is not `Bearer …`.
+    if (hasQueryToken(req) || !req.headers.authorization) return next(unauthorized());
     initialize(req, res, () => {
       passport.authenticate('admin-key', { session: false }, (err: unknown, actor: Actor | false) => {
         if (err) return next(err);
-        if (!actor) return next(new AppError('unauthorized', 'Missing or invalid API key'));
+        if (!actor) return next(unauthorized());
         req.user = actor;
         next();
       })(req, res, next);

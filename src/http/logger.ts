@@ -2,9 +2,28 @@ import pino, { DestinationStream, Logger } from 'pino';
 
 const CENSORED = '[redacted]';
 
-// RFC 6750 §2.3 lets a bearer token travel as the `access_token` query parameter, and
-// passport-http-bearer accepts it there, so the logged URL and query must lose it too.
-const QUERY_TOKEN = /([?&]access_token=)[^&#]*/gi;
+// RFC 6750 §2.3 lets a bearer token travel as the `access_token` query parameter. We
+// refuse it (src/http/tokenPlacement.ts), but the refused request is still logged, so the
+// logged URL and query lose it in every spelling the query parser reads as that name:
+// `access_token[]=`, `access_token[a]=`, `access%5Ftoken=`.
+function censorQueryTokens(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    return decodedName(name).toLowerCase().startsWith('access_token') ? `${name}=${CENSORED}` : pair;
+  });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
 
 /**
  * Structured JSON logs. Authorization headers and anything shaped like a secret are
@@ -41,7 +60,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 // useful; every other matched value is replaced whole.
 function censor(value: unknown, path: string[]): unknown {
   if (path.join('.') === 'req.url') {
-    return typeof value === 'string' ? value.replace(QUERY_TOKEN, `$1${CENSORED}`) : value;
+    return typeof value === 'string' ? censorQueryTokens(value) : value;
   }
   return CENSORED;
 }

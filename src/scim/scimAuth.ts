@@ -3,7 +3,14 @@ import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { DataSource } from 'typeorm';
 import { ScimTenant, authenticateScimToken } from '../tenancy/authenticateScimToken';
+import { hasQueryToken } from '../http/tokenPlacement';
 import { scimErrorBody } from './scimError';
+
+/** The 401 for a missing or unknown token, and for a token sent anywhere but the Authorization header (src/http/tokenPlacement.ts). */
+export const refuseUnauthenticated: RequestHandler = (_req, res) => {
+  res.setHeader('WWW-Authenticate', 'Bearer realm="dsync-scim"');
+  res.status(401).type('application/scim+json').send(scimErrorBody(401, 'Missing or invalid bearer token'));
+};
 
 /**
  * Bearer authentication for SCIM routes (RFC 7644 §2: the protocol relies on HTTP
@@ -22,17 +29,14 @@ export function scimAuth(dataSource: DataSource): RequestHandler {
     }),
   );
   const initialize = passport.initialize();
-  const refuse = (res: Response) => {
-    res.setHeader('WWW-Authenticate', 'Bearer realm="dsync-scim"');
-    res.status(401).type('application/scim+json').send(scimErrorBody(401, 'Missing or invalid bearer token'));
-  };
   return (req: Request, res: Response, next: NextFunction) => {
-    // Only the Authorization header counts: query tokens (RFC 6750 §2.3) leak into logs.
-    if (!req.headers.authorization) return refuse(res);
+    // Only the Authorization header counts (RFC 6750 §2.1): passport-http-bearer would
+    // otherwise accept `?access_token=` whenever the header is not `Bearer …`.
+    if (hasQueryToken(req) || !req.headers.authorization) return refuseUnauthenticated(req, res, next);
     initialize(req, res, () => {
       passport.authenticate('scim-token', { session: false }, (err: unknown, tenant: ScimTenant | false) => {
         if (err) return next(err);
-        if (!tenant) return refuse(res);
+        if (!tenant) return refuseUnauthenticated(req, res, next);
         if (tenant.state !== 'active') {
           res.status(403).type('application/scim+json').send(scimErrorBody(403, 'This directory is disabled'));
           return;

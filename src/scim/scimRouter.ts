@@ -7,7 +7,8 @@ import { ScimTenant } from '../tenancy/authenticateScimToken';
 import { groupIngest } from './groupIngest';
 import { resourceRoutes } from './resourceRoutes';
 import { requireJsonBody } from '../http/requireJson';
-import { scimAuth } from './scimAuth';
+import { refuseFormBodyToken, refuseJsonBodyToken } from '../http/tokenPlacement';
+import { refuseUnauthenticated, scimAuth } from './scimAuth';
 import { scimErrorBody } from './scimError';
 import { scimErrorHandler } from './scimErrors';
 import { applyServiceProviderConfig, setUpScimmy } from './scimSetup';
@@ -35,12 +36,14 @@ export function scimRouter(deps: ScimDeps): Router {
   r.use(scimAuth(deps.dataSource));
   // RFC 7644 §3.1: clients send application/scim+json; Okta sends application/json.
   const json = ['application/scim+json', 'application/json'];
+  r.use(refuseFormBodyToken(deps.bodyLimit, refuseUnauthenticated));
   r.use(
     requireJsonBody(json, (res, type) => {
       res.status(415).type('application/scim+json').send(scimErrorBody(415, `Content-Type must be application/scim+json or application/json, not ${type}`));
     }),
   );
   r.use(express.json({ limit: deps.bodyLimit, strict: false, type: json }));
+  r.use(refuseJsonBodyToken(refuseUnauthenticated));
   r.use('/Users', resourceRoutes(userIngest, deps));
   r.use('/Groups', resourceRoutes(groupIngest, deps));
   // Root-level search across resource types (RFC 7644 §3.4.3), bulk (§3.7) and /Me (§3.11)
