@@ -3,6 +3,7 @@ import { EVENT_TYPES } from './eventTypes';
 import { EVENT_COLUMNS, PositionedEvent } from './presentEvent';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 import { findEnvironment } from '../tenancy/findEnvironment';
+import { notFound } from '../errors';
 
 export const listEventsInput = z
   .object({
@@ -37,8 +38,10 @@ export async function listEvents(ctx: CommandContext, input: z.infer<typeof list
   }
   const confined = confinedEnvironment(ctx.actor);
   if (confined !== undefined) add('e.environment_id = ?', confined);
-  // Events outlive a deleted directory, so directory_id is a plain filter inside the visible environments.
-  if (input.directory_id !== undefined) add('e.directory_id = ?', input.directory_id);
+  if (input.directory_id !== undefined) {
+    await assertDirectoryVisible(ctx, input.directory_id, confined);
+    add('e.directory_id = ?', input.directory_id);
+  }
   if (input.types) add('e.type = ANY(?::text[])', input.types);
   if (input.after !== undefined) add('e.position > ?::bigint', input.after);
   params.push(input.limit);
@@ -48,4 +51,20 @@ export async function listEvents(ctx: CommandContext, input: z.infer<typeof list
   );
   const last = rows[rows.length - 1];
   return { rows, after: last ? String(last.position) : (input.after ?? null) };
+}
+
+/**
+ * Another tenant's directory answers 404, like a directory that never existed, as on
+ * every other route. Events outlive a deleted directory, so a directory that is gone
+ * but still has events the actor may see counts as visible: its history stays readable.
+ */
+async function assertDirectoryVisible(ctx: CommandContext, directoryId: string, confined: string | undefined): Promise<void> {
+  // The events probe runs only when the directory row is gone; confined to an environment,
+  // it reads that environment's events through events_environment_seq_idx.
+  const [{ visible }]: { visible: boolean }[] = await ctx.manager.query(
+    `SELECT EXISTS (SELECT 1 FROM directories WHERE id = $1 AND ($2::text IS NULL OR environment_id = $2))
+         OR EXISTS (SELECT 1 FROM events WHERE directory_id = $1 AND ($2::text IS NULL OR environment_id = $2)) AS visible`,
+    [directoryId, confined ?? null],
+  );
+  if (!visible) throw notFound('Directory');
 }
