@@ -1,4 +1,5 @@
 import pino, { DestinationStream, Logger } from 'pino';
+import { loggableError } from './loggableError';
 
 const CENSORED = '[redacted]';
 
@@ -27,13 +28,16 @@ function decodedName(name: string): string {
 
 /**
  * Structured JSON logs. Authorization headers and anything shaped like a secret are
- * redacted by path, so a careless log call cannot leak a token or key. `destination`
+ * redacted by path, so a careless log call cannot leak a token or key; logged errors lose
+ * the data a refused write carried (src/http/loggableError.ts). `destination`
  * defaults to stdout; tests pass an in-memory stream to read what would be logged.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'dsync' },
+    // A database error's parameters, detail and quoted values are the data it refused.
+    serializers: { err: loggableError, error: loggableError },
     redact: {
       paths: [
         'req.headers.authorization',
