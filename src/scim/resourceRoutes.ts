@@ -83,11 +83,13 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
   r.post(
     '/',
     handle(async (req, res) => {
+      // Parsed before the write, so that a malformed projection refuses the request instead of hiding a write.
+      const projection = parseProjection(kind, req.query);
       const raw = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'POST' }));
       requireResourceSchemas(kind, raw);
       const validated = validate(kind, raw);
       const created = await write(deps, req, (ctx, tenant) => adapter.create(ctx, tenant, toStored(kind, validated, raw), validated));
-      const body = adapter.present(created, base(req), parseProjection(kind, req.query));
+      const body = adapter.present(created, base(req), projection);
       res.setHeader('Location', `${base(req)}/${kind === 'User' ? 'Users' : 'Groups'}/${created.row.id}`);
       sendResource(res, 201, body, etagOf(created.row.version));
     }),
@@ -96,6 +98,7 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
   r.put(
     '/:id',
     handle(async (req, res) => {
+      const projection = parseProjection(kind, req.query);
       const raw = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'PUT' }));
       requireResourceSchemas(kind, raw);
       const validated = validate(kind, raw);
@@ -103,19 +106,20 @@ export function resourceRoutes<R extends BaseRow>(adapter: ResourceAdapter<R>, d
         const current = await lockForWrite(adapter, ctx, req);
         return adapter.replace(ctx, tenant, current, toStored(kind, validated, raw), validated);
       });
-      sendResource(res, 200, adapter.present(updated, base(req), parseProjection(kind, req.query)), etagOf(updated.row.version));
+      sendResource(res, 200, adapter.present(updated, base(req), projection), etagOf(updated.row.version));
     }),
   );
 
   r.patch(
     '/:id',
     handle(async (req, res) => {
+      const projection = parseProjection(kind, req.query);
       const body = requireObject(normalizeRequestBody(req.body, { resource: kind, method: 'PATCH' }));
       const updated = await write(deps, req, async (ctx, tenant) => {
         const current = await lockForWrite(adapter, ctx, req, true);
         return applyPatch(adapter, ctx, tenant, current, body, base(req));
       });
-      sendResource(res, 200, adapter.present(updated, base(req), parseProjection(kind, req.query)), etagOf(updated.row.version));
+      sendResource(res, 200, adapter.present(updated, base(req), projection), etagOf(updated.row.version));
     }),
   );
 
