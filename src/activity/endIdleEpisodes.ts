@@ -1,3 +1,4 @@
+import { queryReturning } from '../db/returning';
 import { changeUserState } from '../directory/changeUserState';
 import { parseSignals } from '../directory/rules/stateSignals';
 import { ScimUserRow } from '../db/tables/scimUsers';
@@ -12,7 +13,8 @@ import { CommandContext } from '../tenancy/context';
  * (late, out of order) ends nothing.
  */
 export async function endIdleEpisodes(ctx: CommandContext, scimUserIds: string[]): Promise<number> {
-  const ended: { scim_user_id: string; directory_id: string; environment_id: string; last_seen_at: Date }[] = await ctx.manager.query(
+  const ended = await queryReturning<{ scim_user_id: string; directory_id: string; environment_id: string; last_seen_at: Date }>(
+    ctx.manager,
     `UPDATE person_activity pa
         SET idle_since = NULL, idle_warned_at = NULL, idle_action = NULL, updated_at = now()
        FROM directories d

@@ -12,12 +12,20 @@ const directoryUserListParams = listParams
     directory_id: z.string().min(1).optional(),
     state: z.enum(['active', 'inactive']).optional(),
     lifecycle: z.enum(LIFECYCLES).optional(),
+    idle: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   })
   .strict();
 
-/** A directory user as the admin API shows it: the event shape plus its lifecycle. */
+/** A directory user as the admin API shows it: the event shape plus its lifecycle and activity. */
 export function presentDirectoryUserView(v: DirectoryUserView) {
-  return { ...presentDirectoryUser(v.user, v.groups), lifecycle: v.lifecycle };
+  const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+  return {
+    ...presentDirectoryUser(v.user, v.groups),
+    lifecycle: v.lifecycle,
+    last_seen_at: iso(v.activity.last_seen_at),
+    idle_since: iso(v.activity.idle_since),
+    idle_action: v.activity.idle_since === null ? null : (v.activity.idle_action ?? null),
+  };
 }
 
 /** /api/v1/directory-users: the people apps see, read-only (the IdP writes them over SCIM). */

@@ -17,6 +17,7 @@ import { InFlightDeliveries1763800000013 } from '../../migrations/1763800000013-
 import { StateSignals1763800000014 } from '../../migrations/1763800000014-StateSignals';
 import { PersonActivity1763800000030 } from '../../migrations/1763800000030-PersonActivity';
 import { IdleRules1763800000031 } from '../../migrations/1763800000031-IdleRules';
+import { IdpConnections1763800000032 } from '../../migrations/1763800000032-IdpConnections';
 
 /**
  * The two entities the policy-switch code still reads through TypeORM (see
@@ -47,4 +48,5 @@ export const migrations = [
   StateSignals1763800000014,
   PersonActivity1763800000030,
   IdleRules1763800000031,
+  IdpConnections1763800000032,
 ];

@@ -1,5 +1,6 @@
 import { PageParams, checkCursor } from '../db/pagination';
 import { DirectoryUserRow } from '../db/tables/directoryUsers';
+import { PersonActivityRow } from '../db/tables/personActivity';
 import { GroupRef } from './presentDirectoryUser';
 import { CommandContext, confinedEnvironment } from '../tenancy/context';
 import { groupRefsOf } from './directoryUserQueries';
@@ -10,8 +11,11 @@ export const LIFECYCLES = ['current', 'past', 'external'] as const;
 /** Where a person stands for the app: a current or past member of the organization, or an outsider. */
 export type Lifecycle = (typeof LIFECYCLES)[number];
 
-/** A directory user with what the admin API shows beside the row: its groups and lifecycle. */
-export type DirectoryUserView = { user: DirectoryUserRow; groups: GroupRef[]; lifecycle: Lifecycle };
+/** When the person was last seen using the app, and their idle episode (src/activity/). */
+export type UserActivity = Pick<PersonActivityRow, 'last_seen_at' | 'idle_since' | 'idle_action'>;
+
+/** A directory user with what the admin API shows beside the row: its groups, lifecycle and activity. */
+export type DirectoryUserView = { user: DirectoryUserRow; groups: GroupRef[]; lifecycle: Lifecycle; activity: UserActivity };
 
 /** Narrowing filters of the directory-user list; every one is applied in SQL. */
 export type DirectoryUserFilter = {
@@ -20,6 +24,8 @@ export type DirectoryUserFilter = {
   groupId?: string;
   state?: 'active' | 'inactive';
   lifecycle?: Lifecycle;
+  /** true: only people an idle rule flagged in an open episode; false: only the others. */
+  idle?: boolean;
 };
 
 // `du` is the directory user, `d` its directory. Someone is external when none of their
@@ -75,14 +81,21 @@ export async function queryDirectoryUsers(
       SELECT 1 FROM scim_group_members gm JOIN directory_groups g ON g.scim_group_id = gm.group_id
        WHERE g.id = ${arg(q.groupId)} AND gm.directory_id = du.directory_id AND gm.user_id = du.scim_user_id)`);
   }
+  if (q.idle !== undefined) where.push(`pa.idle_since IS ${q.idle ? 'NOT ' : ''}NULL`);
   if (q.after !== undefined) where.push(`du.id > ${arg(q.after)}`);
-  const rows: (DirectoryUserRow & { lifecycle: Lifecycle })[] = await ctx.manager.query(
-    `SELECT du.*, ${LIFECYCLE_SQL} AS lifecycle
+  const rows: (DirectoryUserRow & { lifecycle: Lifecycle } & UserActivity)[] = await ctx.manager.query(
+    `SELECT du.*, ${LIFECYCLE_SQL} AS lifecycle, pa.last_seen_at, pa.idle_since, pa.idle_action
        FROM directory_users du JOIN directories d ON d.id = du.directory_id
+       LEFT JOIN person_activity pa ON pa.scim_user_id = du.scim_user_id
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY du.id LIMIT ${arg(q.limit)}`,
     args,
   );
   const groups = await groupRefsOf(ctx.manager, rows);
-  return rows.map(({ lifecycle, ...user }) => ({ user, groups: groups.get(user.id) ?? [], lifecycle }));
+  return rows.map(({ lifecycle, last_seen_at, idle_since, idle_action, ...user }) => ({
+    user,
+    groups: groups.get(user.id) ?? [],
+    lifecycle,
+    activity: { last_seen_at, idle_since, idle_action },
+  }));
 }

@@ -3,6 +3,8 @@ export const EVENT_TYPES = [
   'user.created',
   'user.updated',
   'user.deleted',
+  'user.idle_warning',
+  'user.idle',
   'group.created',
   'group.updated',
   'group.deleted',

@@ -114,6 +114,9 @@ describe('GET /api/v1/directory-users/{id}', () => {
       job_title: 'Engineer',
       state: 'active',
       lifecycle: 'current',
+      last_seen_at: null,
+      idle_since: null,
+      idle_action: null,
       groups: [{ object: 'directory_group', id: groupId, name: 'Engineering' }],
       custom_attributes: { department: 'R&D', employeeNumber: '42', manager_id: 'boss-1', badge: 'B-7' },
       raw_attributes: {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { contractRecorder } from '../support/contractCalls';
 import { makeApiKey, makeDirectory, makeEnvironment } from '../support/factories';
 import { USER_SCHEMA, scimClient } from '../support/scimClient';
@@ -40,7 +41,42 @@ test('recordActivity: 200 with accepted and ignored, 400, 401', async () => {
   expect((await call('post', '/api/v1/activity', { key: null, body: { signals: [] } })).status).toBe(401);
 });
 
+test('idle rules: set, get, clear, preview and scan with each documented status', async () => {
+  const env = await makeEnvironment(t.app);
+  const key = await makeApiKey(t.app, env.id);
+  const d = await makeDirectory(t.app, { environment_id: env.id });
+  const foreign = await makeDirectory(t.app);
+  const base = `/api/v1/directories/${d.id}`;
+  expect((await call('get', `${base}/idle-rule`, { key })).status).toBe(404);
+  expect((await call('get', `${base}/idle-users`, { key })).status).toBe(404);
+  const set = await call('put', `${base}/idle-rule`, { key, body: { after: 'P30D', action: 'notify', warn_before: 'P7D' } });
+  expect(set.status).toBe(200);
+  expect((await call('put', `${base}/idle-rule`, { key, body: { after: 'P1M', action: 'notify' } })).status).toBe(400);
+  expect((await call('put', `/api/v1/directories/${foreign.id}/idle-rule`, { key, body: { after: 'P7D', action: 'notify' } })).status).toBe(404);
+  expect((await call('put', `${base}/idle-rule`, { key: null, body: { after: 'P7D', action: 'notify' } })).status).toBe(401);
+  expect((await call('get', `${base}/idle-rule`, { key })).body).toEqual(set.body);
+  expect((await call('get', `${base}/idle-rule`, { key: null })).status).toBe(401);
+  expect((await call('get', `${base}/idle-users?limit=5`, { key })).body).toEqual({ data: [], list_metadata: { after: null } });
+  expect((await call('get', `${base}/idle-users?as_of=tomorrow`, { key })).status).toBe(400);
+  expect((await call('get', `${base}/idle-users`, { key: null })).status).toBe(401);
+  expect((await call('post', `${base}/idle-scan`, { key })).body).toEqual({ data: [] });
+  expect((await call('post', `/api/v1/directories/${foreign.id}/idle-scan`, { key })).status).toBe(404);
+  expect((await call('post', `${base}/idle-scan`, { key: null })).status).toBe(401);
+  // A scan holding the directory: the advisory lock src/activity/runIdleScan.ts takes.
+  const other = new Client({ connectionString: process.env.DATABASE_URL });
+  await other.connect();
+  try {
+    await other.query(`SELECT pg_advisory_lock(7301, hashtext($1))`, [d.id]);
+    expect((await call('post', `${base}/idle-scan`, { key })).status).toBe(409);
+  } finally {
+    await other.end();
+  }
+  expect((await call('delete', `${base}/idle-rule`, { key })).status).toBe(204);
+  expect((await call('delete', `${base}/idle-rule`, { key })).status).toBe(404);
+  expect((await call('delete', `${base}/idle-rule`, { key: null })).status).toBe(401);
+});
+
 // Runs last (Jest runs a file's tests in order).
-test('every Activity operation was exercised with each documented status', () => {
+test('every Activity and Idle rules operation was exercised with each documented status', () => {
   expectTagsCovered(OWNED_TAGS.activity, { sampledOnce: SHARED_HANDLER_STATUSES });
 });

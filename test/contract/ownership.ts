@@ -12,7 +12,7 @@ export const OWNED_TAGS = {
   operations: ['Operations'],
   events: ['Events'],
   webhooks: ['Webhooks'],
-  activity: ['Activity'],
+  activity: ['Activity', 'Idle rules'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A file under test/contract/ that owns tags. */
