@@ -31,7 +31,7 @@ export type RunJobOptions = {
  * no longer exists). `dsync environments set-policy` does, to show progress. The job
  * runners of servers share the work meanwhile (batches claim the job row with SKIP
  * LOCKED), and finish it if this run is interrupted: the batch queued by the switch,
- * or the sweep, carries it on (src/jobs/policySwitchTasks.ts).
+ * or the sweep, carries it on (src/jobs/runPolicySwitchBatchTask.ts, sweepPolicySwitchJobs.ts).
  */
 export async function runPolicySwitchJob(ds: DataSource, jobId: string, opts: RunJobOptions = {}): Promise<PolicySwitchJobRow | null> {
   const [first]: PolicySwitchJobRow[] = await ds.query(`SELECT * FROM policy_switch_jobs WHERE id = $1`, [jobId]);
