@@ -5,6 +5,7 @@ import { registerAdminKeyCommands } from './adminKeyCommands';
 import { registerApiKeysCommands } from './apiKeysCommands';
 import { registerDirectoriesCommands } from './directoriesCommands';
 import { registerEnvironmentsCommands } from './environmentsCommands';
+import { registerIdleCommands } from './idleCommands';
 import { CliEnv, CliIo, createRuntime } from './runtime';
 import { registerWebhooksCommands } from './webhooksCommands';
 
@@ -40,6 +41,7 @@ function buildProgram(io: CliIo, env: CliEnv): Command {
   registerApiKeysCommands(program, runtime);
   registerAdminKeyCommands(program, runtime);
   registerWebhooksCommands(program, runtime);
+  registerIdleCommands(program, runtime);
   return program;
 }
 
