@@ -567,10 +567,12 @@ export interface paths {
          *     returned in `secret` of this response only; it is stored encrypted and later
          *     responses show `secret_prefix`. The URL must be an absolute `http` or `https` URL
          *     without credentials, at most 2048 characters; it is stored in normalised form
-         *     (lower-case scheme and host, `/` as the empty path). URLs naming `localhost` or a
-         *     loopback, private, link-local, CGNAT or multicast address are refused unless the
-         *     server runs with `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true` (and host names are checked
-         *     again after DNS resolution at every delivery). Events positioned from now on get a
+         *     (lower-case scheme and host, `/` as the empty path). URLs naming `localhost` or any
+         *     address that is not global unicast (loopback, private, link-local, CGNAT,
+         *     multicast, and the other special-purpose ranges of RFC 6890, such as 198.18.0.0/15
+         *     and 192.0.0.0/24) are refused unless the server runs with
+         *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`, which the refusal names (and host names are
+         *     checked again after DNS resolution at every delivery). Events positioned from now on get a
          *     delivery; earlier ones can be replayed with `dsync webhooks replay`. The body is
          *     validated before the environment is looked up; an `environment_id` the key cannot
          *     see, or that does not exist, answers `404`.
@@ -1303,8 +1305,9 @@ export interface components {
             list_metadata: components["schemas"]["ListMetadata"];
         };
         /**
-         * @description An absolute `http` or `https` URL without credentials; loopback and private
-         *     addresses are refused unless `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`.
+         * @description An absolute `http` or `https` URL without credentials; addresses that are not
+         *     global unicast (loopback, private, special-purpose) are refused unless
+         *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`.
          */
         WebhookUrlInput: string;
         /** @description Event types to deliver; empty means every type. Duplicates are dropped. */
@@ -1378,7 +1381,6 @@ export interface components {
             email?: string;
         };
         ActivitySignal: {
-            /** @example directory_01HQZ3Y4S9XK7V2M5N8P6R4T1W */
             directory_id: string;
             user: components["schemas"]["PersonKey"];
             /**
@@ -1502,7 +1504,11 @@ export interface components {
                 "application/json": components["schemas"]["BadRequestError"];
             };
         };
-        /** @description The bearer key is missing, unknown or revoked. */
+        /**
+         * @description The bearer key is missing, unknown or revoked, or the request carries an
+         *     `access_token` query or body parameter: keys are accepted only in the
+         *     `Authorization` header (RFC 6750 §2.1), even when the header is also valid.
+         */
         Unauthorized: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -2434,7 +2440,11 @@ export interface operations {
                 after?: string;
                 /** @description Only events of this environment (404 if the key cannot see it). */
                 environment_id?: string;
-                /** @description Only events of this directory (it may have been deleted since). */
+                /**
+                 * @description Only events of this directory. 404 when it belongs to an environment the key
+                 *     cannot see or never existed, as on every route; a deleted directory's events
+                 *     stay readable (while they are kept) by keys that could see it.
+                 */
                 directory_id?: string;
                 /** @description Comma-separated event types, e.g. `user.created,user.updated`. */
                 types?: string;
