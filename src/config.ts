@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseDuration } from './activity/duration';
 import { z } from 'zod';
 
 /**
@@ -54,6 +55,12 @@ const schema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   // How often the job runner looks for policy switch jobs a dead process left without a queued batch.
   POLICY_SWITCH_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // How often each directory with an idle rule is scanned (an ISO 8601 duration); the
+  // job runner checks every minute which directories are due.
+  IDLE_SCAN_INTERVAL: z
+    .string()
+    .default('PT15M')
+    .refine((v) => (parseDuration(v) ?? 0) >= 1000, 'must be an ISO 8601 duration of at least one second, e.g. PT15M'),
 });
 
 export type Config = {
@@ -81,6 +88,8 @@ export type Config = {
   secretsKey: Buffer | undefined;
   workerPollMs: number;
   policySwitchSweepSeconds: number;
+  /** IDLE_SCAN_INTERVAL in milliseconds. */
+  idleScanIntervalMs: number;
 };
 
 /** Thrown when an environment variable is invalid; the message names the variable. */
@@ -125,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsKey: c.SECRETS_KEY ? Buffer.from(c.SECRETS_KEY, 'base64') : undefined,
     workerPollMs: c.WORKER_POLL_MS,
     policySwitchSweepSeconds: c.POLICY_SWITCH_SWEEP_SECONDS,
+    idleScanIntervalMs: parseDuration(c.IDLE_SCAN_INTERVAL)!,
   };
 }
 

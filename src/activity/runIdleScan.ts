@@ -46,8 +46,10 @@ export async function runIdleScan(
           return rule ? scanIdleBatch({ manager, actor }, tenant, rule, now, size) : [];
         });
         results.push(...batch);
-        if (batch.length < size) return results;
+        if (batch.length < size) break;
       }
+      await ds.query(`UPDATE idle_rules SET last_scanned_at = now() WHERE directory_id = $1`, [directoryId]);
+      return results;
     } finally {
       await lock.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [IDLE_SCAN_LOCK_CLASS, directoryId]);
     }

@@ -53,7 +53,7 @@ export async function setIdleRule(ctx: CommandContext, directoryId: string, inpu
   return rule;
 }
 
-function same(current: IdleRuleRow, next: Omit<IdleRuleRow, 'directory_id' | 'enabled_at' | 'created_at' | 'updated_at'>): boolean {
+function same(current: IdleRuleRow, next: Omit<IdleRuleRow, 'directory_id' | 'enabled_at' | 'created_at' | 'updated_at' | 'last_scanned_at'>): boolean {
   return (Object.keys(next) as (keyof typeof next)[]).every((k) => JSON.stringify(current[k]) === JSON.stringify(next[k]));
 }
 

@@ -18,6 +18,7 @@ import { StateSignals1763800000014 } from '../../migrations/1763800000014-StateS
 import { PersonActivity1763800000030 } from '../../migrations/1763800000030-PersonActivity';
 import { IdleRules1763800000031 } from '../../migrations/1763800000031-IdleRules';
 import { IdpConnections1763800000032 } from '../../migrations/1763800000032-IdpConnections';
+import { IdleScanTimes1763800000033 } from '../../migrations/1763800000033-IdleScanTimes';
 
 /**
  * The two entities the policy-switch code still reads through TypeORM (see
@@ -49,4 +50,5 @@ export const migrations = [
   PersonActivity1763800000030,
   IdleRules1763800000031,
   IdpConnections1763800000032,
+  IdleScanTimes1763800000033,
 ];

@@ -7,6 +7,7 @@ import { DEFAULT_POLICY_SWITCH_BATCH_SIZE } from '../directory/runPolicySwitchBa
 import { deleteExpiredEvents } from '../events/deleteExpiredEvents';
 import { POLICY_SWITCH_BATCH_TASK } from './queuePolicySwitchBatch';
 import { runPolicySwitchBatchTask } from './runPolicySwitchBatchTask';
+import { IDLE_SCAN_TASK, scanIdleDirectories } from './scanIdleDirectories';
 import { POLICY_SWITCH_SWEEP_TASK, sweepPolicySwitchJobs } from './sweepPolicySwitchJobs';
 
 /** The graphile-worker task that deletes events past the retention period. */
@@ -20,8 +21,8 @@ const CONCURRENCY = 2;
 export type JobRunner = { stop(): Promise<void> };
 
 /**
- * Starts graphile-worker's runner: the policy-switch batches and their sweep, and the
- * hourly retention cleanup (a crontab item). Jobs live in the database, so any number
+ * Starts graphile-worker's runner: the policy-switch batches and their sweep, the
+ * hourly retention cleanup and the minutely look for idle scans due (crontab items). Jobs live in the database, so any number
  * of processes may run it: each job is locked by the one runner that takes it. The
  * runner has a pool of its own (see "Jobs" in docs/architecture.md); our code in the
  * tasks uses the data source's. Signals are left to the process's graceful shutdown.
@@ -39,6 +40,9 @@ export async function startJobRunner(deps: { dataSource: DataSource; config: Con
     [POLICY_SWITCH_SWEEP_TASK]: async () => {
       const queued = await sweepPolicySwitchJobs(ds, { nextInSeconds: config.policySwitchSweepSeconds });
       if (queued.length > 0) logger.info({ policy_switch_job_ids: queued }, 'queued a batch for running policy switch jobs that had none');
+    },
+    [IDLE_SCAN_TASK]: async () => {
+      await scanIdleDirectories(ds, logger, config.idleScanIntervalMs);
     },
     [DELETE_EXPIRED_EVENTS_TASK]: async () => {
       const deleted = await deleteExpiredEvents(ds, config.eventRetentionDays);
@@ -58,6 +62,8 @@ export async function startJobRunner(deps: { dataSource: DataSource; config: Con
       // Each tick is queued once across every process: graphile-worker records the ticks it queued.
       parsedCronItems: parseCronItems([
         { task: DELETE_EXPIRED_EVENTS_TASK, match: '0 * * * *', identifier: DELETE_EXPIRED_EVENTS_TASK },
+        // Which directories are due is decided by IDLE_SCAN_INTERVAL; the tick only looks.
+        { task: IDLE_SCAN_TASK, match: '* * * * *', identifier: IDLE_SCAN_TASK, options: { backfillPeriod: 0, jobKey: IDLE_SCAN_TASK } },
         // The sweep queues its own next run; this revives the series within a minute if a
         // process died while running it (its job then stays locked). A sweep already
         // waiting keeps its time.

@@ -62,7 +62,15 @@ test('defaults are the documented ones', () => {
     secretsKey: undefined,
     workerPollMs: 1000,
     policySwitchSweepSeconds: 60,
+    idleScanIntervalMs: 15 * 60_000,
   });
+});
+
+test('IDLE_SCAN_INTERVAL is an ISO 8601 duration of at least a second', () => {
+  expect(loadConfig({ IDLE_SCAN_INTERVAL: 'PT1H' }).idleScanIntervalMs).toBe(3_600_000);
+  for (const bad of ['15', 'PT0.5S', 'P1M']) {
+    expect(configErrorFor({ IDLE_SCAN_INTERVAL: bad }).issues.map((i) => i.split(':')[0])).toEqual(['IDLE_SCAN_INTERVAL']);
+  }
 });
 
 test('worker and webhook settings parse and reject bad values by name', () => {

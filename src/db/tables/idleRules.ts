@@ -16,4 +16,6 @@ export type IdleRuleRow = {
   enabled_at: Date;
   created_at: Date;
   updated_at: Date;
+  /** When the last scan of the directory finished; null before the first. */
+  last_scanned_at: Date | null;
 };
