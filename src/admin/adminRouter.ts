@@ -10,7 +10,6 @@ import { directoryUsersRoutes } from './directoryUsersRoutes';
 import { environmentsRoutes } from './environmentsRoutes';
 import { eventsRoutes } from './eventsRoutes';
 import { idleRoutes } from './idleRoutes';
-import { idleRoutes } from './idleRoutes';
 import { adminErrorHandler, adminNotFound } from './errorHandler';
 import { policySwitchJobsRoutes } from './policySwitchJobsRoutes';
 import { statusMappingRoutes } from './statusMappingRoutes';
@@ -42,7 +41,6 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(policySwitchJobsRoutes(deps));
   r.use(webhookEndpointsRoutes(deps));
   r.use(activityRoutes(deps));
-  r.use(idleRoutes(deps));
   r.use(idleRoutes(deps));
   r.use(adminNotFound);
   r.use(adminErrorHandler(deps.logger));
