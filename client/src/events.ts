@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   'user.created',
   'user.updated',
   'user.deleted',
+  'user.idle_warning',
+  'user.idle',
   'group.created',
   'group.updated',
   'group.deleted',
@@ -27,10 +29,17 @@ export type DirectoryGroup = Schemas['DirectoryGroup'];
 export type Directory = Schemas['Directory'];
 
 /**
- * A directory user as events carry it: the API's shape without `lifecycle`, which is
- * computed when the user is read (it depends on the directory's current `domains`).
+ * A directory user as events carry it: the API's shape without what is computed when the
+ * user is read — `lifecycle` (it depends on the directory's current `domains`) and the
+ * activity fields `last_seen_at`, `idle_since`, `idle_action`.
  */
-export type EventDirectoryUser = Omit<DirectoryUser, 'lifecycle'>;
+export type EventDirectoryUser = Omit<DirectoryUser, 'lifecycle' | 'last_seen_at' | 'idle_since' | 'idle_action'>;
+
+/**
+ * The user in `user.idle_warning` and `user.idle`: the event shape plus when they were last
+ * seen and, for `user.idle`, since when they count as idle (`null` in a warning).
+ */
+export type IdleEventDirectoryUser = EventDirectoryUser & Pick<DirectoryUser, 'last_seen_at' | 'idle_since'>;
 
 /**
  * What stored events keep of a person once the `secure` policy erased them: identifiers
@@ -70,6 +79,8 @@ type UpdateEventOf<T extends EventType, D, P> = EventEnvelope & { type: T; data:
 export type UserCreatedEvent = EventOf<'user.created', EventDirectoryUser | RedactedDirectoryUser>;
 export type UserUpdatedEvent = UpdateEventOf<'user.updated', EventDirectoryUser | RedactedDirectoryUser, UserPreviousAttributes>;
 export type UserDeletedEvent = EventOf<'user.deleted', EventDirectoryUser | RedactedDirectoryUser>;
+export type UserIdleWarningEvent = EventOf<'user.idle_warning', IdleEventDirectoryUser | RedactedDirectoryUser>;
+export type UserIdleEvent = EventOf<'user.idle', IdleEventDirectoryUser | RedactedDirectoryUser>;
 export type GroupCreatedEvent = EventOf<'group.created', DirectoryGroup>;
 export type GroupUpdatedEvent = UpdateEventOf<'group.updated', DirectoryGroup, GroupPreviousAttributes>;
 export type GroupDeletedEvent = EventOf<'group.deleted', DirectoryGroup>;
@@ -86,6 +97,8 @@ export type DsyncEvent =
   | UserCreatedEvent
   | UserUpdatedEvent
   | UserDeletedEvent
+  | UserIdleWarningEvent
+  | UserIdleEvent
   | GroupCreatedEvent
   | GroupUpdatedEvent
   | GroupDeletedEvent

@@ -28,10 +28,13 @@ export type {
   GroupUpdatedEvent,
   GroupUserAddedEvent,
   GroupUserRemovedEvent,
+  IdleEventDirectoryUser,
   MembershipEventData,
   RedactedDirectoryUser,
   UserCreatedEvent,
   UserDeletedEvent,
+  UserIdleEvent,
+  UserIdleWarningEvent,
   UserPreviousAttributes,
   UserUpdatedEvent,
 } from './events.js';

@@ -62,6 +62,9 @@ describe('directory users', () => {
       raw_attributes: user.raw_attributes,
       created_at: ada.created_at,
       updated_at: ada.updated_at,
+      last_seen_at: null,
+      idle_since: null,
+      idle_action: null,
     });
     assert.equal(user.raw_attributes.userName, 'ada@acme.test');
   });

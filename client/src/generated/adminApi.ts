@@ -760,6 +760,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directories/{id}/idle-rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the idle rule
+         * @description The directory's idle rule; `404` when it has none.
+         */
+        get: operations["getIdleRule"];
+        /**
+         * Set the idle rule
+         * @description Creates or changes the directory's idle rule. A person's idle clock starts at the
+         *     latest of their last activity, their directory user's creation, and the rule's
+         *     `enabled_at`, which moves whenever the rule changes: enabling or changing a rule
+         *     never flags anyone at once. `action`: `notify` emits `user.idle` once per idle
+         *     episode; `deactivate` also makes the directory user inactive (deleted and erased
+         *     under `secure`, kept inactive under `retain`) until they are seen again; `unassign`
+         *     removes the person's app assignment in the identity provider and needs the
+         *     directory's IdP connection (`400` without one). A PUT that changes nothing changes
+         *     nothing.
+         */
+        put: operations["setIdleRule"];
+        post?: never;
+        /**
+         * Turn the idle rule off
+         * @description Nobody is flagged from now on. People the rule already deactivated stay inactive
+         *     until they are seen again or support reactivates them.
+         */
+        delete: operations["clearIdleRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{id}/idle-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Preview who is idle
+         * @description Who is idle now, or would be at `as_of`: people flagged in an idle episode still
+         *     open, and active people whose clock crosses the limit by then, with when they
+         *     crossed (or will cross) it. Changes nothing. `404` when the directory has no rule.
+         */
+        get: operations["previewIdleUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{id}/idle-scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan now
+         * @description Runs the directory's idle scan now (scans also run every `IDLE_SCAN_INTERVAL`) and
+         *     answers when it is done with what it did: each person warned (`user.idle_warning`,
+         *     once per episode) or flagged (`user.idle`, once per episode, then the rule's
+         *     action). One scan per directory runs at a time across every process: `409` while
+         *     another runs. A directory without a rule scans nobody.
+         */
+        post: operations["runIdleScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -880,7 +981,7 @@ export interface components {
             after: string | null;
         };
         /** @enum {string} */
-        EventType: "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.activated" | "directory.deleted";
+        EventType: "user.created" | "user.updated" | "user.deleted" | "user.idle_warning" | "user.idle" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "directory.activated" | "directory.deleted";
         Event: {
             /** @constant */
             object: "event";
@@ -1173,6 +1274,25 @@ export interface components {
             raw_attributes: Record<string, unknown>;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description When the person was last seen using the application (`POST /api/v1/activity`); null when never.
+             */
+            last_seen_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the person crossed the directory's idle limit, while that idle episode lasts; null otherwise.
+             */
+            idle_since: string | null;
+            /** @description What the idle rule's action did in the current episode; null when not idle. */
+            idle_action: null | {
+                /** @enum {string} */
+                action: "notify" | "deactivate" | "unassign";
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed";
+                attempts: number;
+                last_error: string | null;
+            };
         };
         DirectoryUserList: {
             data: components["schemas"]["DirectoryUser"][];
@@ -1400,6 +1520,59 @@ export interface components {
                 index: number;
                 /** @enum {string} */
                 reason: "unknown_user" | "future" | "unknown_directory";
+            }[];
+        };
+        /** @description An ISO 8601 duration of weeks, days and time (`P7D`, `P30D`, `P90D`, `PT12H`); years and months are refused. */
+        IsoDuration: string;
+        IdleRuleInput: {
+            after: components["schemas"]["IsoDuration"];
+            /** @enum {string} */
+            action: "notify" | "deactivate" | "unassign";
+            warn_before?: components["schemas"]["IsoDuration"];
+            /** @description Never flagged (break-glass and service accounts). */
+            exclude?: {
+                user_ids?: components["schemas"]["DirectoryUserId"][];
+                group_ids?: components["schemas"]["DirectoryGroupId"][];
+            };
+        };
+        IdleRule: {
+            /** @constant */
+            object: "idle_rule";
+            directory_id: components["schemas"]["DirectoryId"];
+            after: components["schemas"]["IsoDuration"];
+            /** @enum {string} */
+            action: "notify" | "deactivate" | "unassign";
+            warn_before: null | components["schemas"]["IsoDuration"];
+            exclude: {
+                user_ids: components["schemas"]["DirectoryUserId"][];
+                group_ids: components["schemas"]["DirectoryGroupId"][];
+            };
+            enabled_at: components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        IdlePreviewList: {
+            data: {
+                directory_user_id: components["schemas"]["DirectoryUserId"];
+                /** Format: date-time */
+                last_seen_at: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the person crossed (or will cross) the limit.
+                 */
+                idle_since: string;
+                /** @enum {string} */
+                action: "notify" | "deactivate" | "unassign";
+            }[];
+            list_metadata: components["schemas"]["ListMetadata"];
+        };
+        IdleScanResult: {
+            data: {
+                directory_user_id: components["schemas"]["DirectoryUserId"];
+                /** @enum {string} */
+                action: "warn" | "notify" | "deactivate" | "unassign";
+                /** @enum {string} */
+                result: "warned" | "flagged" | "deactivated";
             }[];
         };
         /**
@@ -2285,6 +2458,8 @@ export interface operations {
                 state?: components["schemas"]["DirectoryUserState"];
                 /** @description Only users with this `lifecycle` (see `DirectoryUser`). */
                 lifecycle?: components["schemas"]["Lifecycle"];
+                /** @description `true`: only people an idle rule flagged (`idle_since` set); `false`: only the others. */
+                idle?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -2747,6 +2922,165 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getIdleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleRule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setIdleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdleRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearIdleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule is off. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    previewIdleUsers: {
+        parameters: {
+            query?: {
+                /** @description How many items to return. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `list_metadata.after` of the previous page. */
+                after?: components["parameters"]["DirectoryUserCursor"];
+                /** @description An RFC 3339 time (default now). */
+                as_of?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of idle people. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdlePreviewList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    runIdleScan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the scan did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleScanResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
         };
     };
