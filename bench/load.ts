@@ -67,9 +67,11 @@ export async function runScenario(
   };
 }
 
-// autocannon's own histogram keeps whole milliseconds and only 2xx responses; at 1–3 ms
-// latencies that is too coarse to compare runs, so every response time is kept here.
-function fire(options: autocannon.Options, latencies: Latencies): Promise<autocannon.Result> {
+/**
+ * Runs autocannon and records every response time: autocannon's own histogram keeps whole
+ * milliseconds and only 2xx responses, too coarse to compare runs at 1–3 ms latencies.
+ */
+export function fire(options: autocannon.Options, latencies: Latencies): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.add(responseTime));

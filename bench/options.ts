@@ -23,6 +23,8 @@ export type BenchOptions = {
   events: boolean;
   /** Writes per second of the event-latency mode, one measured run per rate, in the order given. */
   rates: number[];
+  /** Activity mode: the activity stream's throughput and idle scans over the seeded directory. */
+  activity: boolean;
   /** Event-latency mode with the worker in its own process (`npm run worker`; the server runs with RUN_WORKER=false). */
   workerProcess: boolean;
   /** Seconds each scenario is measured for. */
@@ -58,6 +60,8 @@ const USAGE = `Usage: npm run bench -- [options]
                      PATCH active false/true) at --rate per second for --duration seconds, and
                      the time from each event's created_at to its signed delivery
   --rate R[,R…]      writes per second of --events (default 500); several rates run in turn
+  --activity         POST /api/v1/activity throughput (100 signals a request) and the time of
+                     idle scans over the seeded directory (use --users 100000)
   --worker-process   with --events: run the worker as its own process (npm run worker) and
                      the server with RUN_WORKER=false, instead of the worker inside the server
   --duration S       seconds measured per scenario (default 10)
@@ -92,6 +96,7 @@ function parse(argv: string[]) {
       'baseline-users': { type: 'string', default: '10000' },
       rounds: { type: 'string', default: '3' },
       events: { type: 'boolean', default: false },
+      activity: { type: 'boolean', default: false },
       rate: { type: 'string', default: '500' },
       'worker-process': { type: 'boolean', default: false },
       duration: { type: 'string', default: '10' },
@@ -127,6 +132,7 @@ function fromValues(values: ReturnType<typeof parse>): BenchOptions {
     baselineUsers: positiveInteger('baseline-users', values['baseline-users'], 1),
     rounds: positiveInteger('rounds', values.rounds, 1),
     events: values.events ?? false,
+    activity: values.activity ?? false,
     rates: (values.rate ?? '500').split(',').map((r) => positiveInteger('rate', r.trim(), 1)),
     workerProcess: values['worker-process'] ?? false,
     duration: positiveInteger('duration', values.duration, 1),

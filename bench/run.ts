@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { measureActivity, renderActivity } from './activity';
 import { formatProfile, summariseProfile } from './cpuProfile';
 import { prepareDatabase, withClient } from './database';
 import { explainShapes } from './explain';
@@ -81,6 +82,12 @@ async function main(): Promise<void> {
         for (const q of shape.queries) if (q.warnings.length > 0) log(`plan warning, ${shape.title}: ${q.warnings.join('; ')}`);
       }
       report(opts, eventsSectionKey(record), renderEvents(record));
+      return;
+    }
+    if (opts.activity) {
+      const record = await withClient(db.url, (client) => measureActivity(client, running, adminKey, opts, log));
+      await server.stop();
+      report(opts, `activity-users=${record.users}`, renderActivity(record));
       return;
     }
     if (opts.scaling) {
