@@ -45,8 +45,8 @@ export function preparePatch(
   const extras: ExtraChange[] = [];
   // Elements this PATCH creates, by `attribute|type`, so later ops on the same element fill it in.
   const created = new Map<string, Record<string, unknown>>();
-  for (const operation of operations) {
-    const op = String(operation.op ?? '').toLowerCase();
+  for (let operation of operations) {
+    let op = String(operation.op ?? '').toLowerCase();
     if (operation.path === undefined) {
       if (isPlainObject(operation.value) && op !== 'remove') {
         const kept: Record<string, unknown> = {};
@@ -62,6 +62,8 @@ export function preparePatch(
       continue;
     }
     const path = canonicalPatchPath(kind, String(operation.path));
+    // RFC 7643 §2.5: null is the unassigned state, so replacing with null removes (scimmy would store [null]).
+    if (op === 'replace' && operation.value === null) [operation, op] = [{ op: 'remove', path }, 'remove'];
     const unknown = unknownTarget(path, known);
     if (unknown) {
       extras.push(op === 'remove' ? { op: 'remove', ...unknown } : { op: 'set', ...unknown, value: operation.value });

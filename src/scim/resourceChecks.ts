@@ -33,3 +33,14 @@ export function requireIdentifiers(kind: ResourceKind, validated: Record<string,
   if (typeof value === 'string' && value.length > 0) return;
   throw new SCIMMY.Types.Error(400, 'invalidValue', `${attribute} is required and may not be empty (RFC 7643 §${kind === 'User' ? '4.1.1' : '4.2'})`);
 }
+
+/**
+ * RFC 7643 §4.2: each member names its user by id in `value`. scimmy lets `null`, numbers
+ * or strings through as members (`"members": [null]`), which name no one.
+ */
+export function requireMemberIds(kind: ResourceKind, validated: Record<string, unknown>): void {
+  const members = validated.members;
+  if (kind !== 'Group' || !Array.isArray(members)) return;
+  const ok = members.every((m) => typeof m === 'object' && m !== null && typeof (m as { value?: unknown }).value === 'string');
+  if (!ok) throw new SCIMMY.Types.Error(400, 'invalidValue', 'Each member must give its user\'s id in "value" (RFC 7643 §4.2)');
+}

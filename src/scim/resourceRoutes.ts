@@ -13,7 +13,7 @@ import { applyExtras, preparePatch, PatchOperation } from './patchPreparation';
 import { BaseRow, Loaded, ResourceAdapter } from './resourceAdapter';
 import { extrasOf, schemaFor, toStored, undeclaredEnterprise, withUndeclaredEnterprise } from './resourceMapping';
 import { refuseUnstorableInput } from './requestInput';
-import { requireIdentifiers, requirePatchOpSchema, requireResourceSchemas } from './resourceChecks';
+import { requireIdentifiers, requireMemberIds, requirePatchOpSchema, requireResourceSchemas } from './resourceChecks';
 import { ENTERPRISE_URN } from './scimSetup';
 import { scimmyInput } from './scimErrors';
 import { etagOf } from './scimPresenter';
@@ -205,6 +205,7 @@ function validate(kind: 'User' | 'Group', raw: Record<string, unknown>): Record<
   const Schema = schemaFor(kind);
   const validated = JSON.parse(JSON.stringify(scimmyInput(() => new Schema(raw, 'in')))) as Record<string, unknown>;
   requireIdentifiers(kind, validated);
+  requireMemberIds(kind, validated);
   return validated;
 }
 

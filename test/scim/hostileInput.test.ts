@@ -199,3 +199,22 @@ test('an empty string where a value is required is 400 invalidValue', async () =
     'invalidValue',
   );
 });
+
+test('found by the generated test: members that name no one are 400 invalidValue; replace with null unassigns (RFC 7643 §2.5)', async () => {
+  const { directory, c, group } = await seeded();
+  await expectRefused(
+    directory,
+    [
+      { method: 'patch', path: `/Groups/${group.id}`, body: patchOf('{"op":"add","path":"members","value":[null]}') },
+      { method: 'patch', path: `/Groups/${group.id}`, body: patchOf('{"op":"add","path":"members","value":[42]}') },
+      { method: 'put', path: `/Groups/${group.id}`, body: JSON.stringify({ schemas: [GROUP_SCHEMA], displayName: 'Staff', members: [null] }) },
+      { method: 'post', path: '/Groups', body: JSON.stringify({ schemas: [GROUP_SCHEMA], displayName: 'New', members: ['x'] }) },
+    ],
+    400,
+    'invalidValue',
+  );
+  const emptied = await send(directory, { method: 'patch', path: `/Groups/${group.id}`, body: patchOf('{"op":"Replace","path":"members","value":null}') });
+  expect(emptied.status).toBe(200);
+  expect(emptied.body.members).toEqual([]);
+  expect((await c.get(`/Groups/${group.id}`)).body.members).toEqual([]);
+});
