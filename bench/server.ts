@@ -62,6 +62,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     PUBLIC_URL: baseUrl,
     ADMIN_API_KEY: opts.adminKey,
     LOG_LEVEL: opts.logLevel,
+    // The benchmark measures throughput, which the per-token budgets would cap.
+    RATE_LIMITS: 'off',
     ...opts.env,
   });
   try {

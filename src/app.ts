@@ -14,6 +14,7 @@ import { Metrics, createMetrics, metricsMiddleware } from './http/metrics';
 import { hashSecret, hashesEqual } from './secrets';
 import { scimErrorHandler } from './scim/scimErrors';
 import { scimRouter } from './scim/scimRouter';
+import { RateLimiter } from './tenancy/rateLimiter';
 import { fanOutDeliveries } from './webhooks/fanOut';
 
 export type AppDeps = {
@@ -73,10 +74,12 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'dsync API reference' }));
 
   const adminKeyHash = config.adminApiKey ? hashSecret(config.adminApiKey) : undefined;
-  app.use('/api/v1', adminRouter({ dataSource, config, logger, adminKeyHash, afterPositions: fanOutDeliveries }));
+  // One limiter per app: its local allowances are this process's share of the shared buckets.
+  const rateLimiter = config.rateLimits ? new RateLimiter(dataSource) : undefined;
+  app.use('/api/v1', adminRouter({ dataSource, config, logger, adminKeyHash, rateLimiter, afterPositions: fanOutDeliveries }));
   app.use(
     '/scim/v2/:directoryId',
-    scimRouter({ dataSource, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, logger }),
+    scimRouter({ dataSource, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, logger, rateLimiter }),
   );
   // A directory id Express cannot percent-decode fails before the SCIM router runs; its
   // error still gets an RFC 7644 §3.12 body.

@@ -51,6 +51,10 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  // Token-bucket rate limits per SCIM token and per API key (src/tenancy/rateLimits.ts).
+  // `off` disables them, e.g. for benchmarks; on, each process takes tokens from a shared
+  // PostgreSQL bucket in chunks: one small UPDATE per chunk, none per request.
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   // How often idle workers look for work; new events also wake them through LISTEN/NOTIFY.
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   // How often the job runner looks for policy switch jobs a dead process left without a queued batch.
@@ -87,6 +91,8 @@ export type Config = {
   };
   secretsKey: Buffer | undefined;
   workerPollMs: number;
+  /** RATE_LIMITS: whether SCIM tokens and API keys have token-bucket budgets. */
+  rateLimits: boolean;
   policySwitchSweepSeconds: number;
   /** IDLE_SCAN_INTERVAL in milliseconds. */
   idleScanIntervalMs: number;
@@ -133,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     secretsKey: c.SECRETS_KEY ? Buffer.from(c.SECRETS_KEY, 'base64') : undefined,
     workerPollMs: c.WORKER_POLL_MS,
+    rateLimits: c.RATE_LIMITS === 'on',
     policySwitchSweepSeconds: c.POLICY_SWITCH_SWEEP_SECONDS,
     idleScanIntervalMs: parseDuration(c.IDLE_SCAN_INTERVAL)!,
   };

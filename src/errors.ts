@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'precondition_failed'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'rate_limited'
   | 'internal_error';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -22,6 +23,7 @@ const statusByCode: Record<ErrorCode, number> = {
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
 };
 
@@ -48,3 +50,10 @@ export const invalidRequest = (message: string, details?: Record<string, unknown
 export const conflict = (message: string, details?: Record<string, unknown>) => new AppError('conflict', message, details);
 /** The caller is authenticated but may not do this. */
 export const forbidden = (message: string) => new AppError('forbidden', message);
+
+/** The credential's rate-limit budget is spent; the faces send `Retry-After` with it. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', `Too many requests for this key; retry after ${retryAfterSeconds} s`);
+  }
+}

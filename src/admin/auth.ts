@@ -1,8 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
-import { authenticateApiKey } from '../tenancy/authenticateApiKey';
-import { Actor } from '../tenancy/context';
+import { AuthenticatedKey, authenticateApiKey } from '../tenancy/authenticateApiKey';
 import { AppError } from '../errors';
 import { hasQueryToken } from '../http/tokenPlacement';
 import { AdminDeps } from './deps';
@@ -20,7 +19,7 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
     'admin-key',
     new BearerStrategy((token, done) => {
       authenticateApiKey(deps.dataSource, token, deps.adminKeyHash).then(
-        (actor) => done(null, actor ?? false),
+        (found) => done(null, found ?? false),
         (err) => done(err),
       );
     }),
@@ -31,10 +30,12 @@ export function adminAuth(deps: AdminDeps): RequestHandler {
     // `?access_token=` whenever the header is not `Bearer …`.
     if (hasQueryToken(req) || !req.headers.authorization) return next(unauthorized());
     initialize(req, res, () => {
-      passport.authenticate('admin-key', { session: false }, (err: unknown, actor: Actor | false) => {
+      passport.authenticate('admin-key', { session: false }, (err: unknown, found: AuthenticatedKey | false) => {
         if (err) return next(err);
-        if (!actor) return next(unauthorized());
-        req.user = actor;
+        if (!found) return next(unauthorized());
+        req.user = found.actor;
+        // The key's rate budget, for rateLimited in adminRouter.ts.
+        res.locals.budget = found.budget;
         next();
       })(req, res, next);
     });

@@ -1,7 +1,7 @@
 import { ErrorRequestHandler, RequestHandler } from 'express';
 import { Logger } from 'pino';
 import { isUniqueViolation } from '../db/pgErrors';
-import { AppError } from '../errors';
+import { AppError, RateLimitedError } from '../errors';
 import { bodyParserError } from '../http/bodyErrors';
 
 /** The admin API's error body: `{ "error": { "code", "message" } }` (plus `details`, `request_id` when useful). */
@@ -22,6 +22,7 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof AppError) {
       if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="dsync-admin"');
+      if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       res.status(err.status).json(body(err.code, err.message, err.details ? { details: err.details } : {}));
       return;
     }

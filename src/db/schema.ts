@@ -19,6 +19,8 @@ import { PersonActivity1763800000030 } from '../../migrations/1763800000030-Pers
 import { IdleRules1763800000031 } from '../../migrations/1763800000031-IdleRules';
 import { IdpConnections1763800000032 } from '../../migrations/1763800000032-IdpConnections';
 import { IdleScanTimes1763800000033 } from '../../migrations/1763800000033-IdleScanTimes';
+import { RateLimitBuckets1763800000040 } from '../../migrations/1763800000040-RateLimitBuckets';
+import { RateLimitOverrides1763800000041 } from '../../migrations/1763800000041-RateLimitOverrides';
 
 /**
  * The two entities the policy-switch code still reads through TypeORM (see
@@ -51,4 +53,6 @@ export const migrations = [
   IdleRules1763800000031,
   IdpConnections1763800000032,
   IdleScanTimes1763800000033,
+  RateLimitBuckets1763800000040,
+  RateLimitOverrides1763800000041,
 ];

@@ -3,6 +3,7 @@ import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { DataSource } from 'typeorm';
 import { ScimTenant, authenticateScimToken } from '../tenancy/authenticateScimToken';
+import { OverBudget } from '../http/rateLimit';
 import { hasQueryToken } from '../http/tokenPlacement';
 import { scimErrorBody } from './scimError';
 
@@ -10,6 +11,11 @@ import { scimErrorBody } from './scimError';
 export const refuseUnauthenticated: RequestHandler = (_req, res) => {
   res.setHeader('WWW-Authenticate', 'Bearer realm="dsync-scim"');
   res.status(401).type('application/scim+json').send(scimErrorBody(401, 'Missing or invalid bearer token'));
+};
+
+/** The 429 for a token over its budget (RFC 7644 §3.12 error body; `Retry-After` is set by rateLimited). */
+export const refuseOverBudget: OverBudget = (_req, res, _next, wait) => {
+  res.status(429).type('application/scim+json').send(scimErrorBody(429, `Too many requests for this token; retry after ${wait} s`));
 };
 
 /**

@@ -8,7 +8,9 @@ import { groupIngest } from './groupIngest';
 import { resourceRoutes } from './resourceRoutes';
 import { requireJsonBody } from '../http/requireJson';
 import { refuseFormBodyToken, refuseJsonBodyToken } from '../http/tokenPlacement';
-import { refuseUnauthenticated, scimAuth } from './scimAuth';
+import { rateLimited } from '../http/rateLimit';
+import { RateLimiter } from '../tenancy/rateLimiter';
+import { refuseOverBudget, refuseUnauthenticated, scimAuth } from './scimAuth';
 import { scimErrorBody } from './scimError';
 import { scimErrorHandler } from './scimErrors';
 import { applyServiceProviderConfig, setUpScimmy } from './scimSetup';
@@ -16,7 +18,14 @@ import { userIngest } from './userIngest';
 
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-export type ScimDeps = { dataSource: DataSource; publicUrl: string; bodyLimit: string; logger: Logger };
+export type ScimDeps = {
+  dataSource: DataSource;
+  publicUrl: string;
+  bodyLimit: string;
+  logger: Logger;
+  /** The shared token buckets; undefined when RATE_LIMITS=off. */
+  rateLimiter?: RateLimiter;
+};
 
 /**
  * The SCIM 2.0 service endpoint, mounted at /scim/v2/:directoryId.
@@ -34,6 +43,8 @@ export function scimRouter(deps: ScimDeps): Router {
   const r = Router({ mergeParams: true });
   r.use(labelRoute);
   r.use(scimAuth(deps.dataSource));
+  // Over the token's budget: 429 before the body is read (src/tenancy/rateLimiter.ts).
+  r.use(rateLimited(deps.rateLimiter, (_req, res) => (res.locals.tenant as ScimTenant).budget, refuseOverBudget));
   // RFC 7644 §3.1: clients send application/scim+json; Okta sends application/json.
   const json = ['application/scim+json', 'application/json'];
   r.use(refuseFormBodyToken(deps.bodyLimit, refuseUnauthenticated));

@@ -1,7 +1,7 @@
 import { ApiKeyRow } from '../db/tables/apiKeys';
 
-/** An api_keys row without its hash, as API_KEY_COLUMNS reads it. */
-export type ApiKeyMetadata = Omit<ApiKeyRow, 'key_hash'>;
+/** An api_keys row without its hash and rate-limit override, as API_KEY_COLUMNS reads it. */
+export type ApiKeyMetadata = Omit<ApiKeyRow, 'key_hash' | 'rate_limit_per_second' | 'rate_limit_burst'>;
 
 /** The api_keys columns of ApiKeyMetadata: the hash is only ever compared (src/tenancy/authenticateApiKey.ts), never read out. */
 export const API_KEY_COLUMNS = 'id, environment_id, scope, name, prefix, created_at, revoked_at';

@@ -12,6 +12,7 @@ export const OWNED_TAGS = {
   operations: ['Operations'],
   events: ['Events'],
   webhooks: ['Webhooks'],
+  rateLimits: ['Rate limits'],
   activity: ['Activity', 'Idle rules'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -54,7 +54,7 @@ describe('the contract check', () => {
     const path = `/api/v1/environments/${env.id}`;
     const res = await request(t.app).get(path).set('Authorization', `Bearer ${ADMIN_KEY}`);
     expect(() => assertMatchesContract(altered(res, { status: 409 }), 'get', path)).toThrow(
-      /status 409 is not documented; documented: 200, 401, 404, 500/,
+      /status 409 is not documented; documented: 200, 401, 404, 429, 500/,
     );
     const nowhere = await request(t.app).get('/api/v1/nowhere').set('Authorization', `Bearer ${ADMIN_KEY}`);
     expect(nowhere.status).toBe(404);

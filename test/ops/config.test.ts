@@ -63,7 +63,13 @@ test('defaults are the documented ones', () => {
     workerPollMs: 1000,
     policySwitchSweepSeconds: 60,
     idleScanIntervalMs: 15 * 60_000,
+    rateLimits: true,
   });
+});
+
+test('RATE_LIMITS is on unless set to off, and any other value is refused by name', () => {
+  expect([loadConfig({ RATE_LIMITS: 'off' }).rateLimits, loadConfig({ RATE_LIMITS: 'on' }).rateLimits]).toEqual([false, true]);
+  expect(configErrorFor({ RATE_LIMITS: 'false' }).issues.map((i) => i.split(':')[0])).toEqual(['RATE_LIMITS']);
 });
 
 test('IDLE_SCAN_INTERVAL is an ISO 8601 duration of at least a second', () => {

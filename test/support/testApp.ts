@@ -19,6 +19,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     PUBLIC_URL,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '5',
+    // Budgets refill with time, and a test must not depend on how fast this machine is;
+    // the rate-limit tests turn them on (test/security/rateLimits.test.ts).
+    RATE_LIMITS: 'off',
     ...env,
   });
   const dataSource = createDataSource(config.databaseUrl!, config.dbPoolSize);

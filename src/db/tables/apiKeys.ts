@@ -11,4 +11,8 @@ export type ApiKeyRow = {
   prefix: string;
   created_at: Date;
   revoked_at: Date | null;
+  /** Rate limit override (src/tenancy/rateLimits.ts): requests per second; null with `rate_limit_burst` means the default. */
+  rate_limit_per_second: number | null;
+  /** Rate limit override: the most requests in a burst; null with `rate_limit_per_second` means the default. */
+  rate_limit_burst: number | null;
 };

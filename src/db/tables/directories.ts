@@ -20,4 +20,8 @@ export type DirectoryRow = {
   updated_at: Date;
   /** Status mapping rules as stored (unchecked); null means the provider's preset (src/directory/rules/statusMapping.ts). */
   status_rules: unknown;
+  /** Rate limit override (src/tenancy/rateLimits.ts): requests per second; null with `rate_limit_burst` means the default. */
+  rate_limit_per_second: number | null;
+  /** Rate limit override: the most requests in a burst; null with `rate_limit_per_second` means the default. */
+  rate_limit_burst: number | null;
 };
