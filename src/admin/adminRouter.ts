@@ -12,7 +12,6 @@ import { directoryUsersRoutes } from './directoryUsersRoutes';
 import { environmentsRoutes } from './environmentsRoutes';
 import { eventsRoutes } from './eventsRoutes';
 import { idleRoutes } from './idleRoutes';
-import { idpConnectionRoutes } from './idpConnectionRoutes';
 import { adminErrorHandler, adminNotFound } from './errorHandler';
 import { policySwitchJobsRoutes } from './policySwitchJobsRoutes';
 import { rateLimitRoutes } from './rateLimitRoutes';
@@ -49,7 +48,6 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(webhookEndpointsRoutes(deps));
   r.use(activityRoutes(deps));
   r.use(idleRoutes(deps));
-  r.use(idpConnectionRoutes(deps));
   r.use(adminNotFound);
   r.use(adminErrorHandler(deps.logger));
   return r;
