@@ -42,7 +42,7 @@ export async function measureActivity(
   const { tenant } = await seedDirectory(db, server.baseUrl, adminKey, opts.users, `activity-${Date.now().toString(36)}`, log, 'retain');
   // Every seeded person provisioned 90 days ago, so the scan's clock is theirs, not their seeding time's.
   await db.query(`UPDATE directory_users SET created_at = now() - interval '90 days' WHERE directory_id = $1`, [tenant.directoryId]);
-  const url = `${server.baseUrl}/api/v1/activity`;
+
   const body = () =>
     JSON.stringify({
       signals: Array.from({ length: BATCH }, () => ({
@@ -53,11 +53,10 @@ export async function measureActivity(
       })),
     });
   const options: autocannon.Options = {
-    url,
-    method: 'POST',
+    url: server.baseUrl,
     connections: opts.connections,
     headers: adminHeaders(adminKey),
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: body() }) }],
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: '/api/v1/activity', body: body() }) }],
   };
   log(`activity: ${opts.warmup} s warm-up, ${opts.duration} s measured, ${opts.connections} connections, ${BATCH} signals per request…`);
   if (opts.warmup > 0) await fire({ ...options, duration: opts.warmup }, new Latencies());

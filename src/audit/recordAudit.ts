@@ -27,3 +27,22 @@ export async function recordAudit(ctx: CommandContext, input: AuditInput): Promi
     ],
   );
 }
+
+/** Appends several audit entries in one statement inside the caller's transaction. */
+export async function recordAudits(ctx: CommandContext, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await ctx.manager.query(
+    `INSERT INTO audit_log (id, environment_id, actor, action, target_type, target_id, reason, details)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])`,
+    [
+      inputs.map(() => newId('audit')),
+      inputs.map((i) => i.environmentId),
+      inputs.map(() => actorLabel(ctx.actor)),
+      inputs.map((i) => i.action),
+      inputs.map((i) => i.targetType),
+      inputs.map((i) => i.targetId),
+      inputs.map((i) => i.reason ?? null),
+      inputs.map((i) => JSON.stringify(i.details ?? {})),
+    ],
+  );
+}
