@@ -16,7 +16,7 @@ export async function endIdleEpisodes(ctx: CommandContext, scimUserIds: string[]
   const ended = await queryReturning<{ scim_user_id: string; directory_id: string; environment_id: string; last_seen_at: Date }>(
     ctx.manager,
     `UPDATE person_activity pa
-        SET idle_since = NULL, idle_warned_at = NULL, idle_action = NULL, updated_at = now()
+        SET idle_since = NULL, idle_warned_at = NULL, idle_action = NULL, idle_action_sent_at = NULL, updated_at = now()
        FROM directories d
       WHERE pa.scim_user_id = ANY($1::uuid[]) AND d.id = pa.directory_id
         AND ((pa.idle_since IS NOT NULL AND pa.last_seen_at > pa.idle_since)

@@ -21,6 +21,8 @@ import { IdpConnections1763800000032 } from '../../migrations/1763800000032-IdpC
 import { IdleScanTimes1763800000033 } from '../../migrations/1763800000033-IdleScanTimes';
 import { RateLimitBuckets1763800000040 } from '../../migrations/1763800000040-RateLimitBuckets';
 import { RateLimitOverrides1763800000041 } from '../../migrations/1763800000041-RateLimitOverrides';
+import { OktaEventHooks1763800000050 } from '../../migrations/1763800000050-OktaEventHooks';
+import { IdleActionSentAt1763800000051 } from '../../migrations/1763800000051-IdleActionSentAt';
 
 /**
  * The two entities the policy-switch code still reads through TypeORM (see
@@ -55,4 +57,6 @@ export const migrations = [
   IdleScanTimes1763800000033,
   RateLimitBuckets1763800000040,
   RateLimitOverrides1763800000041,
+  OktaEventHooks1763800000050,
+  IdleActionSentAt1763800000051,
 ];

@@ -18,5 +18,7 @@ export type PersonActivityRow = {
   idle_warned_at: Date | null;
   /** Unknown until checked; see `IdleActionStatus`. */
   idle_action: unknown;
+  /** When the call removing the app assignment (unassign) was last sent in this episode. */
+  idle_action_sent_at: Date | null;
   updated_at: Date;
 };
