@@ -5,9 +5,10 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm install, not npm ci: see .ci/run (the lock file keeps only this platform's native bindings).
-RUN npm install --no-audit --no-fund
+# Exactly the lock file's versions (it lists every platform's optional native bindings).
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
+COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY openapi ./openapi
@@ -22,6 +23,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# `dsync` (bin/dsync.js) runs dist/ here: the image has no src/ to be newer than it.
+COPY --from=build --chown=node:node /app/bin ./bin
 COPY --from=build --chown=node:node /app/openapi ./openapi
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
