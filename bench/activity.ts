@@ -74,7 +74,7 @@ export async function measureActivity(
     non2xx: r.non2xx,
     serverCpuPct: usage.serverCpuPct,
   };
-  log(`  ${Math.round(ingest.signalsPerSec).toLocaleString('en-US')} signals/s (${reqPerSec.toFixed(0)} req/s), p99 ${ingest.p99Ms.toFixed(0)} ms, non-2xx ${ingest.non2xx}`);
+  log(`  ${Math.round(ingest.signalsPerSec).toLocaleString("en-US")} signals/s (${reqPerSec.toFixed(0)} req/s), p99 ${ingest.p99Ms.toFixed(0)} ms, non-2xx ${ingest.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}`);
 
   const admin = adminHeaders(adminKey);
   await call(`${server.baseUrl}/api/v1/directories/${tenant.directoryId}/idle-rule`, 'PUT', admin, { after: 'P30D', action: 'notify' }, 200);

@@ -47,7 +47,9 @@ export async function recordActivity(ctx: CommandContext, signals: ActivitySigna
     if (!seen || signal.occurred_at > seen.at) latest.set(person, { directoryId: signal.directory_id, at: signal.occurred_at, kind: signal.kind });
   }
   if (latest.size > 0) {
-    const ids = [...latest.keys()];
+    // In id order, the order every writer of person_activity takes row locks in, so two
+    // batches naming the same people wait for each other instead of deadlocking.
+    const ids = [...latest.keys()].sort();
     await ctx.manager.query(
       `INSERT INTO person_activity (scim_user_id, directory_id, last_seen_at, last_kind)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])

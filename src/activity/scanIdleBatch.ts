@@ -83,7 +83,8 @@ async function mark(ctx: CommandContext, t: DirectoryTenant, warned: IdleCandida
     rule.action === 'unassign'
       ? { action: 'unassign', status: 'pending', attempts: 0, last_error: null }
       : { action: rule.action, status: 'succeeded', attempts: 1, last_error: null };
-  const people = [...warned, ...idle];
+  // In id order, as the activity stream writes these rows (src/activity/recordActivity.ts).
+  const people = [...warned, ...idle].sort((a, b) => (a.user.scim_user_id < b.user.scim_user_id ? -1 : 1));
   await ctx.manager.query(
     `INSERT INTO person_activity (scim_user_id, directory_id, idle_warned_at, idle_since, idle_action)
      SELECT p.id, $2, p.warned_at, p.idle_since, p.action

@@ -1,6 +1,6 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Actor, CommandContext } from '../tenancy/context';
-import { inTransaction } from '../db/transaction';
+import { inRetryingTransaction } from '../db/transaction';
 import { AppError } from '../errors';
 import { AdminDeps } from './deps';
 
@@ -18,8 +18,11 @@ export function actorOf(req: Request): Actor {
   return actor;
 }
 
-/** Opens the transaction at the edge and runs one command in it with the request's actor. */
+/**
+ * Opens the transaction at the edge and runs one command in it with the request's actor;
+ * a transaction PostgreSQL aborts to break a deadlock is run again (src/db/transaction.ts).
+ */
 export function runCommand<T>(deps: AdminDeps, req: Request, fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
   const actor = actorOf(req);
-  return inTransaction(deps.dataSource, (manager) => fn({ manager, actor }));
+  return inRetryingTransaction(deps.dataSource, (manager) => fn({ manager, actor }));
 }

@@ -158,3 +158,24 @@ describe('a malformed body is a 400 and stores nothing', () => {
     expect(await lastSeen(ada.id)).toBeUndefined();
   });
 });
+
+test('concurrent batches naming the same people in different orders all succeed (no deadlock, no 500)', async () => {
+  const { d, c, send } = await setUp();
+  const names: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const userName = `crowd${i}@acme.test`;
+    expect((await c.post('/Users', { schemas: [USER_SCHEMA], userName })).status).toBe(201);
+    names.push(userName);
+  }
+  const batch = (k: number) =>
+    [...names]
+      .sort(() => (k % 2 === 0 ? 1 : -1))
+      .map((n, i) => signal(d.id, { user_name: n }, new Date(Date.UTC(2026, 10, 1 + ((i + k) % 28))).toISOString()));
+  const answers = await Promise.all(Array.from({ length: 8 }, (_, k) => send(batch(k))));
+  expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+  const rows = await t.dataSource.query(
+    `SELECT count(*)::int AS n FROM person_activity pa JOIN scim_users su ON su.id = pa.scim_user_id WHERE su.directory_id = $1`,
+    [d.id],
+  );
+  expect(rows).toEqual([{ n: 30 }]);
+});
