@@ -51,8 +51,8 @@ export type DsyncProcess = { url: string; port: number; output(): string; stop()
 
 /**
  * Starts `src/main.ts` (with the worker) on a database and resolves once it listens.
- * Webhooks to loopback are allowed and the worker polls often, so deliveries to a test's
- * local subscriber arrive quickly; `env` overrides any of it.
+ * Webhooks to loopback are allowed, the worker polls often (deliveries to a test's local
+ * subscriber arrive quickly) and rate limits are off; `env` overrides any of it.
  */
 export async function startDsyncProcess(opts: { databaseUrl: string; port?: number; env?: Record<string, string> }): Promise<DsyncProcess> {
   const port = opts.port ?? (await freePort());
@@ -70,6 +70,8 @@ export async function startDsyncProcess(opts: { databaseUrl: string; port?: numb
       WORKER_POLL_MS: '50',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_RETRY_BASE_SECONDS: '0.2',
+      // As in test/support/testApp.ts: a test's burst of requests is not what budgets are for.
+      RATE_LIMITS: 'off',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
