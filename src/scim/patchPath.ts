@@ -14,7 +14,7 @@ import { ENTERPRISE_URN } from './scimSetup';
 type Declared = { name: string; subAttributes?: Declared[] };
 
 // RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA; `$ref` for references.
-const NAME = '(?:[A-Za-z][\\w-]*|\\$ref)';
+const NAME = '(?:[A-Za-z][\\w-]*|\\$[Rr][Ee][Ff])';
 // PATH = attrPath / valuePath [subAttr]; attrPath = ATTRNAME *1subAttr; valuePath = ATTRNAME "[" valFilter "]".
 const CORE_PATH = new RegExp(`^(${NAME})(?:\\.(${NAME})|\\[([^\\[\\]]*)\\](?:\\.(${NAME}))?)?$`);
 // An extension's URN, then an attribute path in it: `urn:…:2.0:User:manager.value`.
