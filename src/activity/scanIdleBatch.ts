@@ -8,6 +8,7 @@ import { presentDirectoryUser } from '../directory/presentDirectoryUser';
 import { EventInput, recordEvents } from '../events/recordEvent';
 import { queueIdpUnassign } from '../jobs/queueIdpUnassign';
 import { CommandContext, DirectoryTenant } from '../tenancy/context';
+import { idleClock } from './idleClock';
 import { IdleCandidate, lockDueCandidates } from './idleCandidates';
 
 /** What a scan did for one person. */
@@ -30,13 +31,16 @@ export async function scanIdleBatch(
   now: Date,
   limit: number,
 ): Promise<IdleScanResult[]> {
-  const due = await lockDueCandidates(ctx.manager, tenant.directoryId, now, limit);
-  if (due.length === 0) return [];
-  const idle = due.filter((c) => c.idle_at <= now);
-  const warned = due.filter((c) => c.idle_at > now);
+  const locked = await lockDueCandidates(ctx.manager, tenant.directoryId, now, limit);
+  if (locked.length === 0) return [];
+  // The SQL selects by the same clock; the pure rule (src/activity/idleClock.ts) decides.
+  const limits = { afterMs: Number(rule.after_ms), warnBeforeMs: rule.warn_before_ms === null ? undefined : Number(rule.warn_before_ms), enabledAt: rule.enabled_at };
+  const due = locked.map((c) => ({ ...c, clock: idleClock({ lastSeenAt: c.last_seen_at, provisionedAt: c.user.created_at }, limits, now) }));
+  const idle = due.filter((c) => c.clock.status === 'idle').map((c) => ({ ...c, idle_at: c.clock.idleAt }));
+  const warned = due.filter((c) => c.clock.status === 'warning' && c.idle_warned_at === null);
   await mark(ctx, tenant, warned, idle, rule, now);
 
-  const groups = await groupRefsOf(ctx.manager, due.map((c) => c.user));
+  const groups = await groupRefsOf(ctx.manager, [...idle, ...warned].map((c) => c.user));
   const event = (c: IdleCandidate, type: EventInput['type']): EventInput => ({
     type,
     ...tenant,
