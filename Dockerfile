@@ -5,10 +5,11 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# bin/ first: npm ci runs the `prepare` script (bin/link-bin.js).
+COPY bin ./bin
 # Exactly the lock file's versions (it lists every platform's optional native bindings).
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
-COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY openapi ./openapi

@@ -42,6 +42,9 @@ function compiledIsCurrent() {
 if (compiledIsCurrent()) {
   require(compiled);
 } else {
+  // tsx looks for tsconfig.json from the working directory; ours turns on the legacy
+  // decorators TypeORM needs, wherever the command is run from.
+  process.env.TSX_TSCONFIG_PATH = path.join(root, 'tsconfig.json');
   let tsx;
   try {
     tsx = require('tsx/cjs/api');

@@ -25,6 +25,7 @@ function scratchRoot() {
   fs.mkdirSync(path.join(root, 'bin'));
   fs.copyFileSync(path.join(ROOT, 'bin/dsync.js'), path.join(root, 'bin/dsync.js'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  fs.copyFileSync(path.join(ROOT, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
   fs.mkdirSync(path.join(root, 'src'));
   fs.writeFileSync(path.join(root, 'src/cli.ts'), "const from: string = 'sources';\nprocess.stdout.write(from);\n");
   fs.mkdirSync(path.join(root, 'migrations'));
@@ -59,4 +60,11 @@ test('the real launcher answers --help, and `npm run cli` and the dsync bin go t
   expect([help.status, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: dsync [options] [command]']);
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   expect([pkg.bin, pkg.scripts.cli, pkg.scripts.precli]).toEqual([{ dsync: 'bin/dsync.js' }, 'node bin/dsync.js', undefined]);
+});
+
+test('installing links the dsync bin into node_modules/.bin, so npx dsync finds this project rather than the registry', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  expect(pkg.scripts.prepare).toBe('node bin/link-bin.js');
+  const link = path.join(ROOT, 'node_modules/.bin/dsync');
+  expect(fs.realpathSync(link)).toBe(path.join(ROOT, 'bin/dsync.js'));
 });
