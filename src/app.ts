@@ -10,6 +10,7 @@ import YAML from 'yaml';
 import { adminRouter } from './admin/adminRouter';
 import { Config } from './config';
 import { pendingMigrations } from './db/migrate';
+import { oktaEventHookRouter } from './hooks/oktaEventHookRouter';
 import { Metrics, createMetrics, metricsMiddleware } from './http/metrics';
 import { hashSecret, hashesEqual } from './secrets';
 import { scimErrorHandler } from './scim/scimErrors';
@@ -81,6 +82,8 @@ export function buildApp(deps: AppDeps): Express {
     '/scim/v2/:directoryId',
     scimRouter({ dataSource, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, logger, rateLimiter }),
   );
+  // Okta's event hook calls for a directory: their own secret, not an API key.
+  app.use('/hooks/okta', oktaEventHookRouter({ dataSource, config, logger }));
   // A directory id Express cannot percent-decode fails before the SCIM router runs; its
   // error still gets an RFC 7644 §3.12 body.
   app.use('/scim', scimErrorHandler(logger));

@@ -65,6 +65,10 @@ const schema = z.object({
     .string()
     .default('PT15M')
     .refine((v) => (parseDuration(v) ?? 0) >= 1000, 'must be an ISO 8601 duration of at least one second, e.g. PT15M'),
+  // Calls to an identity provider's admin API (idle rule `unassign`, Entra sign-in pulls).
+  // A failed unassign call's attempt n is retried after BASE × 2^(n−1) seconds, 5 attempts in all.
+  IDP_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(86400).default(30),
+  IDP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
 });
 
 export type Config = {
@@ -96,6 +100,8 @@ export type Config = {
   policySwitchSweepSeconds: number;
   /** IDLE_SCAN_INTERVAL in milliseconds. */
   idleScanIntervalMs: number;
+  /** Calls to identity providers' admin APIs; their URLs follow the webhook URL policy. */
+  idp: { retryBaseSeconds: number; timeoutMs: number };
 };
 
 /** Thrown when an environment variable is invalid; the message names the variable. */
@@ -142,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: c.RATE_LIMITS === 'on',
     policySwitchSweepSeconds: c.POLICY_SWITCH_SWEEP_SECONDS,
     idleScanIntervalMs: parseDuration(c.IDLE_SCAN_INTERVAL)!,
+    idp: { retryBaseSeconds: c.IDP_RETRY_BASE_SECONDS, timeoutMs: c.IDP_TIMEOUT_MS },
   };
 }
 

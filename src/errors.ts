@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'internal_error';
+  | 'internal_error'
+  | 'idp_unavailable';
 
 const statusByCode: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -25,6 +26,7 @@ const statusByCode: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
+  idp_unavailable: 502,
 };
 
 /** An expected failure with a stable code and an HTTP status derived from it. */
@@ -50,6 +52,8 @@ export const invalidRequest = (message: string, details?: Record<string, unknown
 export const conflict = (message: string, details?: Record<string, unknown>) => new AppError('conflict', message, details);
 /** The caller is authenticated but may not do this. */
 export const forbidden = (message: string) => new AppError('forbidden', message);
+/** A call to the directory's identity provider failed, so the work that needed it was not done. */
+export const idpUnavailable = (message: string) => new AppError('idp_unavailable', message);
 
 /** The credential's rate-limit budget is spent; the faces send `Retry-After` with it. */
 export class RateLimitedError extends AppError {

@@ -1,11 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Bearer secrets (SCIM tokens, API keys). They carry 256 random bits, so a single
- * SHA-256 is a sound at-rest hash (a slow KDF only helps low-entropy passwords).
- * The readable prefix lets secret scanners and humans tell them apart.
+ * Bearer secrets (SCIM tokens, API keys, Okta event hook secrets). They carry 256
+ * random bits, so a single SHA-256 is a sound at-rest hash (a slow KDF only helps
+ * low-entropy passwords). The readable prefix lets secret scanners and humans tell them apart.
  */
-export type SecretKind = 'scim' | 'key' | 'admin';
+export type SecretKind = 'scim' | 'key' | 'admin' | 'hook';
 
 /** A new secret of the given kind, e.g. `dsync_scim_…`. Shown once, never stored. */
 export function generateSecret(kind: SecretKind): string {

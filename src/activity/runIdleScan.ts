@@ -4,6 +4,8 @@ import { inRetryingTransaction } from '../db/transaction';
 import { conflict } from '../errors';
 import { Actor } from '../tenancy/context';
 import { findDirectory } from '../tenancy/findDirectory';
+import { IdpCalls, defaultIdpCalls } from './idp/idpCalls';
+import { pullEntraSignIns } from './idp/pullEntraSignIns';
 import { IdleScanResult, scanIdleBatch } from './scanIdleBatch';
 
 /** People per batch: one short transaction each, its marks committed with its actions. */
@@ -17,13 +19,14 @@ const IDLE_SCAN_LOCK_CLASS = 7301;
  * directory at a time across processes (a session advisory lock on a connection of its
  * own): another is refused with a conflict, or, with `skipIfBusy`, returns null. Each
  * batch is its own transaction, so a crash loses at most the batch in progress, which
- * the next scan redoes; nothing is done twice.
+ * the next scan redoes; nothing is done twice. A directory with an Entra connection has
+ * its sign-ins pulled first (`idp`: how to call the IdP; private networks refused when absent).
  */
 export async function runIdleScan(
   ds: DataSource,
   actor: Actor,
   directoryId: string,
-  opts: { now?: Date; batchSize?: number; skipIfBusy?: boolean } = {},
+  opts: { now?: Date; batchSize?: number; skipIfBusy?: boolean; idp?: IdpCalls } = {},
 ): Promise<IdleScanResult[] | null> {
   const directory = await findDirectory({ manager: ds.manager, actor }, directoryId);
   const lock = ds.createQueryRunner();
@@ -38,6 +41,10 @@ export async function runIdleScan(
       const now = opts.now ?? new Date();
       const size = opts.batchSize ?? IDLE_SCAN_BATCH_SIZE;
       const tenant = { environmentId: directory.environment_id, directoryId };
+      // Entra does not push sign-ins: read them first, with no transaction open, so the
+      // batches see them. A failed read fails the scan (src/activity/idp/pullEntraSignIns.ts).
+      const ruled: unknown[] = await ds.query(`SELECT 1 FROM idle_rules WHERE directory_id = $1`, [directoryId]);
+      if (ruled.length > 0) await pullEntraSignIns(ds, actor, directoryId, opts.idp ?? defaultIdpCalls(), now);
       const results: IdleScanResult[] = [];
       for (;;) {
         const batch = await inRetryingTransaction(ds, async (manager) => {

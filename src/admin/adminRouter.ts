@@ -12,6 +12,7 @@ import { directoryUsersRoutes } from './directoryUsersRoutes';
 import { environmentsRoutes } from './environmentsRoutes';
 import { eventsRoutes } from './eventsRoutes';
 import { idleRoutes } from './idleRoutes';
+import { idpConnectionRoutes } from './idpConnectionRoutes';
 import { adminErrorHandler, adminNotFound } from './errorHandler';
 import { policySwitchJobsRoutes } from './policySwitchJobsRoutes';
 import { rateLimitRoutes } from './rateLimitRoutes';
@@ -48,6 +49,7 @@ export function adminRouter(deps: AdminDeps): Router {
   r.use(webhookEndpointsRoutes(deps));
   r.use(activityRoutes(deps));
   r.use(idleRoutes(deps));
+  r.use(idpConnectionRoutes(deps));
   r.use(adminNotFound);
   r.use(adminErrorHandler(deps.logger));
   return r;

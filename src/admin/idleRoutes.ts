@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clearIdleRule } from '../activity/clearIdleRule';
 import { getIdleRule } from '../activity/getIdleRule';
 import { idleRuleInput } from '../activity/idleRuleInput';
+import { idpCallsFromConfig } from '../activity/idp/idpCalls';
 import { presentIdleRule } from '../activity/presentIdleRule';
 import { previewIdleUsers } from '../activity/previewIdleUsers';
 import { runIdleScan } from '../activity/runIdleScan';
@@ -16,6 +17,8 @@ const previewParams = listParams.extend({ as_of: z.iso.datetime({ offset: true }
 /** /api/v1/directories/{id}/idle-rule, …/idle-users and …/idle-scan: people who stopped using the app. */
 export function idleRoutes(deps: AdminDeps): Router {
   const r = Router();
+  // Entra sign-ins are pulled before a scan; one token cache for this app's scans.
+  const idp = idpCallsFromConfig(deps.config);
 
   r.put(
     '/directories/:id/idle-rule',
@@ -55,7 +58,7 @@ export function idleRoutes(deps: AdminDeps): Router {
     '/directories/:id/idle-scan',
     route(async (req, res) => {
       // Its own transactions, one per batch (src/activity/runIdleScan.ts); answers when done.
-      const results = await runIdleScan(deps.dataSource, actorOf(req), req.params.id);
+      const results = await runIdleScan(deps.dataSource, actorOf(req), req.params.id, { idp });
       res.json({ data: results });
     }),
   );

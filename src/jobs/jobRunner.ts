@@ -2,9 +2,12 @@ import { Logger as JobRunnerLogger, TaskList, parseCronItems, run } from 'graphi
 import { Pool } from 'pg';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { attemptUnassign } from '../activity/idp/attemptUnassign';
+import { idpCallsFromConfig } from '../activity/idp/idpCalls';
 import { Config } from '../config';
 import { DEFAULT_POLICY_SWITCH_BATCH_SIZE } from '../directory/runPolicySwitchBatch';
 import { deleteExpiredEvents } from '../events/deleteExpiredEvents';
+import { IDP_UNASSIGN_TASK } from './queueIdpUnassign';
 import { POLICY_SWITCH_BATCH_TASK } from './queuePolicySwitchBatch';
 import { runPolicySwitchBatchTask } from './runPolicySwitchBatchTask';
 import { IDLE_SCAN_TASK, scanIdleDirectories } from './scanIdleDirectories';
@@ -21,8 +24,9 @@ const CONCURRENCY = 2;
 export type JobRunner = { stop(): Promise<void> };
 
 /**
- * Starts graphile-worker's runner: the policy-switch batches and their sweep, the
- * hourly retention cleanup and the minutely look for idle scans due (crontab items). Jobs live in the database, so any number
+ * Starts graphile-worker's runner: the policy-switch batches and their sweep, idle
+ * rules' unassign attempts, the hourly retention cleanup and the minutely look for idle
+ * scans due (crontab items). Jobs live in the database, so any number
  * of processes may run it: each job is locked by the one runner that takes it. The
  * runner has a pool of its own (see "Jobs" in docs/architecture.md); our code in the
  * tasks uses the data source's. Signals are left to the process's graceful shutdown.
@@ -35,6 +39,8 @@ export async function startJobRunner(deps: { dataSource: DataSource; config: Con
   const onError = (err: Error) => logger.warn({ err }, 'job runner connection failed');
   pgPool.on('error', onError);
   pgPool.on('connect', (client) => client.on('error', onError));
+  // One Entra token cache per runner, shared by its scans and unassign attempts.
+  const idp = idpCallsFromConfig(config);
   const taskList: TaskList = {
     [POLICY_SWITCH_BATCH_TASK]: (payload) => runPolicySwitchBatchTask(ds, payload, DEFAULT_POLICY_SWITCH_BATCH_SIZE),
     [POLICY_SWITCH_SWEEP_TASK]: async () => {
@@ -42,7 +48,11 @@ export async function startJobRunner(deps: { dataSource: DataSource; config: Con
       if (queued.length > 0) logger.info({ policy_switch_job_ids: queued }, 'queued a batch for running policy switch jobs that had none');
     },
     [IDLE_SCAN_TASK]: async () => {
-      await scanIdleDirectories(ds, logger, config.idleScanIntervalMs);
+      await scanIdleDirectories(ds, logger, config.idleScanIntervalMs, idp);
+    },
+    [IDP_UNASSIGN_TASK]: async (payload) => {
+      const attempt = await attemptUnassign(ds, idp, payload, { retryBaseSeconds: config.idp.retryBaseSeconds });
+      if (attempt.outcome === 'failed') logger.warn({ attempts: attempt.attempts }, 'idle rule unassign failed for good');
     },
     [DELETE_EXPIRED_EVENTS_TASK]: async () => {
       const deleted = await deleteExpiredEvents(ds, config.eventRetentionDays);

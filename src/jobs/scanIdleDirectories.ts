@@ -1,5 +1,6 @@
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { IdpCalls } from '../activity/idp/idpCalls';
 import { runIdleScan } from '../activity/runIdleScan';
 
 /** The graphile-worker task that scans every directory whose idle scan is due (a crontab item, every minute). */
@@ -10,8 +11,9 @@ export const IDLE_SCAN_TASK = 'idle_scan_due';
  * more (or never ran), one after another. A directory another process is scanning right
  * now is skipped: that scan is this one. Each tick is queued once across every process
  * (graphile-worker's crontab), and scans of one directory never overlap (runIdleScan).
+ * `idp` is how directories with an Entra connection have their sign-ins pulled first.
  */
-export async function scanIdleDirectories(ds: DataSource, logger: Logger, intervalMs: number): Promise<number> {
+export async function scanIdleDirectories(ds: DataSource, logger: Logger, intervalMs: number, idp?: IdpCalls): Promise<number> {
   const due: { directory_id: string }[] = await ds.query(
     `SELECT directory_id FROM idle_rules
       WHERE last_scanned_at IS NULL OR last_scanned_at <= now() - $1 * interval '1 millisecond'
@@ -21,7 +23,7 @@ export async function scanIdleDirectories(ds: DataSource, logger: Logger, interv
   let scanned = 0;
   for (const { directory_id } of due) {
     try {
-      const results = await runIdleScan(ds, { kind: 'system', name: 'idle-scan' }, directory_id, { skipIfBusy: true });
+      const results = await runIdleScan(ds, { kind: 'system', name: 'idle-scan' }, directory_id, { skipIfBusy: true, idp });
       if (results === null) continue;
       scanned++;
       if (results.length > 0) logger.info({ directory_id, people: results.length }, 'idle scan acted');

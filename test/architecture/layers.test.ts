@@ -3,13 +3,13 @@ import path from 'node:path';
 
 /**
  * The layers of docs/architecture.md, checked on every import of src/: faces (SCIM, the
- * admin API, the CLI) call into the domain and never into each other; the domain knows
- * no face, no HTTP framework and no SCIM library; only the SCIM folder knows scimmy.
+ * admin API, the CLI, the IdP hooks) call into the domain and never into each other; the
+ * domain knows no face, no HTTP framework and no SCIM library; only the SCIM folder knows scimmy.
  * The composition roots (app, main, cli, workerMain) wire faces to the domain.
  */
 
 const SRC = path.join(__dirname, '..', '..', 'src');
-const FACES = ['scim', 'admin', 'cli'];
+const FACES = ['scim', 'admin', 'cli', 'hooks'];
 const DOMAIN = ['tenancy', 'directory', 'events', 'webhooks', 'jobs', 'audit', 'db'];
 // Sources other than SCIM (which is also a face): they call the domain, like faces, and know no face.
 const SOURCES = ['activity'];

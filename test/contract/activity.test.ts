@@ -71,6 +71,20 @@ test('idle rules: set, get, clear, preview and scan with each documented status'
   } finally {
     await other.end();
   }
+  // A directory whose Entra sign-ins cannot be read is not scanned: 502. (`.invalid`
+  // never resolves, RFC 6761 §6.4, so the call fails without leaving the machine.)
+  const entra = {
+    kind: 'entra',
+    tenant_id: 'acme.onmicrosoft.com',
+    client_id: '11111111-2222-3333-4444-555555555555',
+    client_secret: 'entra-secret',
+    service_principal_id: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+    graph_url: 'https://graph.dsync.invalid',
+    login_url: 'https://login.dsync.invalid',
+  };
+  expect((await call('put', `${base}/idp-connection`, { key, body: entra })).status).toBe(200);
+  const unavailable = await call('post', `${base}/idle-scan`, { key });
+  expect([unavailable.status, unavailable.body.error.code]).toEqual([502, 'idp_unavailable']);
   expect((await call('delete', `${base}/idle-rule`, { key })).status).toBe(204);
   expect((await call('delete', `${base}/idle-rule`, { key })).status).toBe(404);
   expect((await call('delete', `${base}/idle-rule`, { key: null })).status).toBe(401);

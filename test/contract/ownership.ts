@@ -14,6 +14,7 @@ export const OWNED_TAGS = {
   webhooks: ['Webhooks'],
   rateLimits: ['Rate limits'],
   activity: ['Activity', 'Idle rules'],
+  idpConnections: ['IdP connections'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A file under test/contract/ that owns tags. */

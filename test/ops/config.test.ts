@@ -63,6 +63,7 @@ test('defaults are the documented ones', () => {
     workerPollMs: 1000,
     policySwitchSweepSeconds: 60,
     idleScanIntervalMs: 15 * 60_000,
+    idp: { retryBaseSeconds: 30, timeoutMs: 10000 },
     rateLimits: true,
   });
 });
@@ -70,6 +71,12 @@ test('defaults are the documented ones', () => {
 test('RATE_LIMITS is on unless set to off, and any other value is refused by name', () => {
   expect([loadConfig({ RATE_LIMITS: 'off' }).rateLimits, loadConfig({ RATE_LIMITS: 'on' }).rateLimits]).toEqual([false, true]);
   expect(configErrorFor({ RATE_LIMITS: 'false' }).issues.map((i) => i.split(':')[0])).toEqual(['RATE_LIMITS']);
+});
+
+test('IdP call settings parse and reject bad values by name', () => {
+  expect(loadConfig({ IDP_RETRY_BASE_SECONDS: '0.5', IDP_TIMEOUT_MS: '2500' }).idp).toEqual({ retryBaseSeconds: 0.5, timeoutMs: 2500 });
+  const err = configErrorFor({ IDP_RETRY_BASE_SECONDS: '-1', IDP_TIMEOUT_MS: '50' });
+  expect(err.issues.map((i) => i.split(':')[0]).sort()).toEqual(['IDP_RETRY_BASE_SECONDS', 'IDP_TIMEOUT_MS']);
 });
 
 test('IDLE_SCAN_INTERVAL is an ISO 8601 duration of at least a second', () => {

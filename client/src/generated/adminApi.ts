@@ -938,9 +938,130 @@ export interface paths {
          *     answers when it is done with what it did: each person warned (`user.idle_warning`,
          *     once per episode) or flagged (`user.idle`, once per episode, then the rule's
          *     action). One scan per directory runs at a time across every process: `409` while
-         *     another runs. A directory without a rule scans nobody.
+         *     another runs. A directory without a rule scans nobody. For `unassign` the IdP calls
+         *     are made afterwards, by background attempts whose progress each directory user's
+         *     `idle_action` shows.
+         *
+         *     A directory with an Entra IdP connection first has every user's sign-in activity
+         *     read from Microsoft Graph (`signInActivity.lastSignInDateTime`, recorded as
+         *     `sign_in` activity of the person whose `userName` is that userPrincipalName or
+         *     whose `externalId` is that object id). When that read fails the scan does not run
+         *     (`502 idp_unavailable`): nobody is flagged on sign-ins that could not be read.
          */
         post: operations["runIdleScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{id}/idp-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the IdP connection
+         * @description The directory's IdP connection without its secret; `404` when it has none.
+         */
+        get: operations["getIdpConnection"];
+        /**
+         * Set the IdP connection
+         * @description Creates or replaces how dsync calls the directory's identity provider: Okta's
+         *     management API (an API token, `Authorization: SSWS …`, and the app whose
+         *     assignments are removed) or Microsoft Graph (an app registration's client
+         *     credentials and the enterprise app's service principal; `graph_url` and
+         *     `login_url` default to the global cloud). The idle rule's `unassign` needs it, and
+         *     with Entra every idle scan first reads sign-in activity through it.
+         *
+         *     The secret (`api_token`, `client_secret`) is stored encrypted like webhook secrets
+         *     and never shown again. The base URLs follow the webhook URL policy: no private,
+         *     loopback or special-purpose addresses unless `WEBHOOK_ALLOW_PRIVATE_NETWORKS`
+         *     (`400` naming the field), checked now and again at every call.
+         */
+        put: operations["setIdpConnection"];
+        post?: never;
+        /**
+         * Remove the IdP connection
+         * @description Removes the connection and its secret: Entra sign-ins are no longer read, and
+         *     unassign attempts still queued fail (audited). `409` while the idle rule's action
+         *     is `unassign`; change or clear the rule first.
+         */
+        delete: operations["deleteIdpConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directories/{id}/okta-event-hook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the Okta event hook secret
+         * @description Returns, once, what to paste into Okta's event hook form (Workflow → Event Hooks):
+         *     the URL (this directory's `/hooks/okta/{directoryId}`), the authentication field
+         *     (`header_name`) and its secret (`header_value`). A new call replaces the secret
+         *     at once; only its hash is stored. Okta then verifies the URL once and sends
+         *     `user.authentication.sso` and `user.session.start` events as sign-ins.
+         */
+        post: operations["createOktaEventHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/okta/{directoryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The directory whose hook this is (`directory_…`). */
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Okta's one-time verification
+         * @description Okta verifies an event hook once, with a GET carrying
+         *     `X-Okta-Verification-Challenge`; the answer echoes it as `verification`
+         *     (https://developer.okta.com/docs/concepts/event-hooks/). Every call carries the
+         *     hook's secret in `Authorization`: a wrong or missing one is `401`.
+         */
+        get: operations["verifyOktaEventHook"];
+        put?: never;
+        /**
+         * Okta event delivery
+         * @description Okta's event hook deliveries, `{"data": {"events": [...]}}` with at most 1,000
+         *     events. `user.authentication.sso` and `user.session.start` events are sign-ins of
+         *     the person whose `externalId` is the event's `actor.id` (the Okta user id) or whose
+         *     `userName` is its `actor.alternateId` (the login), at the event's `published`
+         *     time; they keep last-seen times and end idle episodes like `POST /api/v1/activity`.
+         *     Other event types, and events naming nobody in the directory, are acknowledged and
+         *     ignored. A wrong or missing secret is `401` and nothing is stored; the body is
+         *     read only after that.
+         */
+        post: operations["receiveOktaEvents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1370,7 +1491,13 @@ export interface components {
              * @description When the person crossed the directory's idle limit, while that idle episode lasts; null otherwise.
              */
             idle_since: string | null;
-            /** @description What the idle rule's action did in the current episode; null when not idle. */
+            /**
+             * @description What the idle rule's action did in the current episode; null when not idle.
+             *     `notify` and `deactivate` are done at once (`succeeded`). `unassign` starts
+             *     `pending` with no attempts and counts each call to the IdP: up to 5 attempts,
+             *     retried after `IDP_RETRY_BASE_SECONDS × 2^(attempts−1)`; `failed` after the last
+             *     (audited), with the IdP's answer in `last_error`.
+             */
             idle_action: null | {
                 /** @enum {string} */
                 action: "notify" | "deactivate" | "unassign";
@@ -1662,10 +1789,98 @@ export interface components {
             }[];
         };
         /**
+         * @description An absolute http(s) URL without credentials, query or fragment (a trailing `/` is
+         *     dropped), whose host is not a private, loopback or special-purpose address unless
+         *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS`.
+         */
+        HttpUrl: string;
+        Guid: string;
+        PathId: string;
+        IdpSecret: string;
+        /** @description An Okta or an Entra connection, told apart by `kind`. */
+        IdpConnectionInput: {
+            /** @constant */
+            kind: "okta";
+            /** @description The Okta org, e.g. `https://acme.okta.com`. */
+            org_url: components["schemas"]["HttpUrl"];
+            /** @description An Okta API token of an admin who may manage the app's assignments. */
+            api_token: components["schemas"]["IdpSecret"];
+            /** @description The Okta app instance id (`0oa…`) whose assignments are removed. */
+            app_id: components["schemas"]["PathId"];
+        } | {
+            /** @constant */
+            kind: "entra";
+            /** @description The Entra tenant id or one of its verified domains. */
+            tenant_id: components["schemas"]["PathId"];
+            /** @description The application (client) id of the app registration dsync signs in as. */
+            client_id: components["schemas"]["Guid"];
+            /** @description A client secret of that app registration. */
+            client_secret: components["schemas"]["IdpSecret"];
+            /** @description The object id of the enterprise app (service principal) whose assignments are removed. */
+            service_principal_id: components["schemas"]["Guid"];
+            /** @description Microsoft Graph, default `https://graph.microsoft.com`. */
+            graph_url?: components["schemas"]["HttpUrl"];
+            /** @description The Microsoft identity platform, default `https://login.microsoftonline.com`. */
+            login_url?: components["schemas"]["HttpUrl"];
+        };
+        /** @description A directory's IdP connection, never with its secret. */
+        IdpConnection: {
+            /** @constant */
+            object: "idp_connection";
+            directory_id: components["schemas"]["DirectoryId"];
+            /** @constant */
+            kind: "okta";
+            org_url: string;
+            app_id: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        } | {
+            /** @constant */
+            object: "idp_connection";
+            directory_id: components["schemas"]["DirectoryId"];
+            /** @constant */
+            kind: "entra";
+            tenant_id: string;
+            /** @description Lower-cased. */
+            client_id: string;
+            /** @description Lower-cased. */
+            service_principal_id: string;
+            graph_url: string;
+            login_url: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        OktaEventHookSetup: {
+            /** @description The event hook's URL: `PUBLIC_URL/hooks/okta/{directoryId}`. */
+            url: string;
+            /**
+             * @description Okta's "Authentication field".
+             * @constant
+             */
+            header_name: "Authorization";
+            /** @description Okta's "Authentication secret"; shown only in this response. */
+            header_value: string;
+        };
+        OktaVerification: {
+            verification: string;
+        };
+        /** @description Okta's event hook request; fields besides `data.events` are not checked. */
+        OktaEventDelivery: {
+            data: {
+                events: Record<string, unknown>[];
+            };
+        };
+        OktaHookOutcome: {
+            /** @description Sign-in events of people in the directory. */
+            accepted: number;
+            /** @description Every other event: other types, unknown people, no usable time. */
+            ignored: number;
+        };
+        /**
          * @description A stable machine-readable error code; the HTTP status follows from it.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+        ErrorCode: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "idp_unavailable";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1738,6 +1953,14 @@ export interface components {
             error?: {
                 /** @constant */
                 code?: "not_found";
+                details?: never;
+                request_id?: never;
+            };
+        };
+        IdpUnavailableError: components["schemas"]["Error"] & {
+            error?: {
+                /** @constant */
+                code?: "idp_unavailable";
                 details?: never;
                 request_id?: never;
             };
@@ -1866,6 +2089,28 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["InternalError"];
+            };
+        };
+        /**
+         * @description A call to the directory's identity provider failed (refused by the URL policy,
+         *     timed out, or answered with an error), so the work that needed it was not done.
+         *     The message names the call and its answer.
+         */
+        IdpUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["IdpUnavailableError"];
+            };
+        };
+        /** @description The request does not carry the directory's current event hook secret in `Authorization`. */
+        OktaHookUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnauthorizedError"];
             };
         };
         /** @description The request conflicts with the resource's current state. */
@@ -3451,6 +3696,194 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["IdpUnavailable"];
+        };
+    };
+    getIdpConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdpConnection"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setIdpConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdpConnectionInput"];
+            };
+        };
+        responses: {
+            /** @description The connection now in use, without its secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdpConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteIdpConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection is removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createOktaEventHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory's id (`directory_…`). An id of another form, or of a directory the key
+                 *     cannot see, answers `404`.
+                 */
+                id: components["parameters"]["DirectoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hook's URL and secret, shown only here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OktaEventHookSetup"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    verifyOktaEventHook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The value Okta expects back. */
+                "X-Okta-Verification-Challenge": string;
+            };
+            path: {
+                /** @description The directory whose hook this is (`directory_…`). */
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, echoed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OktaVerification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OktaHookUnauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    receiveOktaEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The directory whose hook this is (`directory_…`). */
+                directoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OktaEventDelivery"];
+            };
+        };
+        responses: {
+            /** @description How many events were sign-ins of people in the directory, and how many were ignored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OktaHookOutcome"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["OktaHookUnauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };
