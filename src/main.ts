@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { answerClientErrors } from './http/clientErrors';
 import { buildApp } from './app';
 import { ensureAdminKey } from './tenancy/ensureAdminKey';
 import { loadConfigOrExit } from './config';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const app = buildApp({ dataSource: db.dataSource, config, logger, metrics });
   const server = http.createServer(app);
+  // Requests Node's parser refuses (over-long request line or headers) get an error body in the face's format.
+  answerClientErrors(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   // The worker (event sequencer, webhook deliveries, retention, policy-switch jobs) runs

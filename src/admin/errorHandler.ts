@@ -26,6 +26,11 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
       res.status(err.status).json(body(err.code, err.message, err.details ? { details: err.details } : {}));
       return;
     }
+    // Express could not percent-decode a path segment (`/environments/%zz`).
+    if (err instanceof URIError && (err as URIError & { status?: unknown }).status === 400) {
+      res.status(400).json(body('invalid_request', 'The request path is not valid percent-encoded UTF-8'));
+      return;
+    }
     const parserError = bodyParserError(err);
     if (parserError) {
       res.status(parserError.status).json(body(parserError.code, parserError.message));
