@@ -15,7 +15,9 @@ const MAX_REFILLS_PER_REQUEST = 3;
 // Entries of credentials not seen for a while are dropped once the map holds this many.
 const MAX_ENTRIES = 10_000;
 
-type Allowance = { tokens: number; expiresAt: number; deniedUntil: number; refill?: Promise<void> };
+// `deniedUntil`: refuse locally until then (at most ALLOWANCE_MS ahead, so a raised limit
+// is seen within a second); `retryAt`: when the shared bucket has a token again.
+type Allowance = { tokens: number; expiresAt: number; deniedUntil: number; retryAt: number; refill?: Promise<void> };
 
 /**
  * One upsert takes up to $4 tokens from a bucket of $2 tokens refilled at $3 per second,
@@ -37,7 +39,8 @@ const TAKE_TOKENS = `
  * one budget per credential rather than having N. A process takes tokens in chunks (a
  * tenth of a second's rate, at most a tenth of the burst) with one statement, and admits
  * requests from that local allowance with no I/O; when the shared bucket is empty it
- * remembers until when, so refused requests cost no query either. What a process takes
+ * refuses locally for up to a second, so refused requests cost at most one query per
+ * second and credential, and a raised limit is seen within a second. What a process takes
  * and does not use within a second is lost, so the budget is never exceeded, and is
  * under-used by at most one chunk per process.
  */
@@ -58,7 +61,7 @@ export class RateLimiter {
     const a = this.allowances.get(bucket);
     if (!a) return undefined;
     const now = this.clock();
-    if (a.deniedUntil > now) return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((a.deniedUntil - now) / 1000)) };
+    if (a.deniedUntil > now) return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((a.retryAt - now) / 1000)) };
     if (a.tokens >= 1 && a.expiresAt > now) {
       a.tokens -= 1;
       return ADMITTED;
@@ -71,7 +74,7 @@ export class RateLimiter {
       let a = this.allowances.get(bucket);
       if (!a) {
         this.forgetIdle();
-        a = { tokens: 0, expiresAt: 0, deniedUntil: 0 };
+        a = { tokens: 0, expiresAt: 0, deniedUntil: 0, retryAt: 0 };
         this.allowances.set(bucket, a);
       }
       // Concurrent requests of one credential share one refill.
@@ -97,7 +100,8 @@ export class RateLimiter {
     a.tokens = row.granted;
     a.expiresAt = now + ALLOWANCE_MS;
     // Empty: the next token arrives when the bucket has refilled to 1.
-    a.deniedUntil = row.granted > 0 ? 0 : now + Math.ceil((Math.max(0, 1 - row.tokens) / limit.requestsPerSecond) * 1000);
+    a.retryAt = row.granted > 0 ? 0 : now + Math.ceil((Math.max(0, 1 - row.tokens) / limit.requestsPerSecond) * 1000);
+    a.deniedUntil = Math.min(a.retryAt, now + ALLOWANCE_MS);
   }
 
   private forgetIdle(): void {
