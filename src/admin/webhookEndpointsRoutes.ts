@@ -10,7 +10,8 @@ import { findWebhookEndpoint } from '../webhooks/findWebhookEndpoint';
 import { listWebhookDeliveries, listWebhookDeliveriesInput } from '../webhooks/listWebhookDeliveries';
 import { listWebhookEndpoints } from '../webhooks/listWebhookEndpoints';
 import { retryWebhookDelivery } from '../webhooks/retryWebhookDelivery';
-import { rotateWebhookSecret } from '../webhooks/rotateWebhookSecret';
+import { endWebhookSecretOverlap } from '../webhooks/endWebhookSecretOverlap';
+import { rotateWebhookSecret, rotateWebhookSecretInput } from '../webhooks/rotateWebhookSecret';
 import { updateWebhookEndpoint, updateWebhookEndpointInput } from '../webhooks/updateWebhookEndpoint';
 import { presentWebhookDelivery, presentWebhookEndpoint } from '../webhooks/presentWebhookEndpoint';
 import { listParams, parseInput } from '../validation';
@@ -72,8 +73,17 @@ export function webhookEndpointsRoutes(deps: AdminDeps): Router {
   r.post(
     '/webhook-endpoints/:id/secret',
     route(async (req, res) => {
-      const { endpoint, secret } = await runCommand(deps, req, (ctx) => rotateWebhookSecret(ctx, req.params.id, settings));
+      const input = parseInput(rotateWebhookSecretInput, req.body);
+      const { endpoint, secret } = await runCommand(deps, req, (ctx) => rotateWebhookSecret(ctx, req.params.id, input, settings));
       res.json({ ...presentWebhookEndpoint(endpoint), secret });
+    }),
+  );
+
+  r.delete(
+    '/webhook-endpoints/:id/previous-secret',
+    route(async (req, res) => {
+      const endpoint = await runCommand(deps, req, (ctx) => endWebhookSecretOverlap(ctx, req.params.id));
+      res.json(presentWebhookEndpoint(endpoint));
     }),
   );
 

@@ -23,6 +23,7 @@ import { RateLimitBuckets1763800000040 } from '../../migrations/1763800000040-Ra
 import { RateLimitOverrides1763800000041 } from '../../migrations/1763800000041-RateLimitOverrides';
 import { OktaEventHooks1763800000050 } from '../../migrations/1763800000050-OktaEventHooks';
 import { IdleActionSentAt1763800000051 } from '../../migrations/1763800000051-IdleActionSentAt';
+import { WebhookPreviousSecret1763800000052 } from '../../migrations/1763800000052-WebhookPreviousSecret';
 
 /**
  * The two entities the policy-switch code still reads through TypeORM (see
@@ -59,4 +60,5 @@ export const migrations = [
   RateLimitOverrides1763800000041,
   OktaEventHooks1763800000050,
   IdleActionSentAt1763800000051,
+  WebhookPreviousSecret1763800000052,
 ];

@@ -3,9 +3,12 @@ import { queryReturning } from '../db/returning';
 import { WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
 import { WebhookEndpointRow } from '../db/tables/webhookEndpoints';
 
-/** A claimed delivery with what is needed to send it: the endpoint's current URL and sealed secret. */
+/**
+ * A claimed delivery with what is needed to send it: the endpoint's current URL and sealed
+ * secret, and the previous secret while a rotation's overlap lasts (else null).
+ */
 export type ClaimedDelivery = Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'> &
-  Pick<WebhookEndpointRow, 'url' | 'secret_ciphertext'>;
+  Pick<WebhookEndpointRow, 'url' | 'secret_ciphertext' | 'previous_secret_ciphertext'>;
 
 /**
  * Claims the next due delivery of one endpoint that has nothing in flight, so an
@@ -63,11 +66,13 @@ export async function claimNextOf(
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f
                          WHERE f.endpoint_id = $1 AND f.status = 'delivering' AND f.lease_expires_at > now())
         AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = $1 AND w.enabled)
-      -- The endpoint's current URL and secret: a PATCH or a secret rotation takes effect
-      -- on the next delivery, also for a worker that is going through a backlog.
+      -- The endpoint's current URL and secrets: a PATCH, a secret rotation or the end of its
+      -- overlap takes effect on the next delivery, also for a worker going through a backlog.
       RETURNING id, event_id, attempts,
                 (SELECT w.url FROM webhook_endpoints w WHERE w.id = $1) AS url,
-                (SELECT w.secret_ciphertext FROM webhook_endpoints w WHERE w.id = $1) AS secret_ciphertext`,
+                (SELECT w.secret_ciphertext FROM webhook_endpoints w WHERE w.id = $1) AS secret_ciphertext,
+                (SELECT CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_ciphertext END
+                   FROM webhook_endpoints w WHERE w.id = $1) AS previous_secret_ciphertext`,
     [endpointId, leaseSeconds],
   );
   return claimed && { ...claimed, id: String(claimed.id), endpoint_id: endpointId };

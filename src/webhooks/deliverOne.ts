@@ -50,7 +50,9 @@ export async function deliverOne(
   const body = JSON.stringify(presentEvent(rows[0]));
   let signature: string;
   try {
-    signature = signWebhook(body, box.open(claim.secret_ciphertext));
+    // During a rotation's overlap, one v1 signature per secret, the current one first.
+    const sealed = [claim.secret_ciphertext, ...(claim.previous_secret_ciphertext ? [claim.previous_secret_ciphertext] : [])];
+    signature = signWebhook(body, sealed.map((s) => box.open(s)));
   } catch {
     // Sealed under another key (SECRETS_KEY changed). Recorded as a failed attempt so it
     // is retried, then failed, and shows in last_error; thrown, the claim would only

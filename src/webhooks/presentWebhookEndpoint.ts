@@ -2,12 +2,22 @@ import { EventRow } from '../db/tables/events';
 import { DeliveryStatus, WebhookDeliveryRow } from '../db/tables/webhookDeliveries';
 import { WebhookEndpointRow } from '../db/tables/webhookEndpoints';
 
-/** A webhook_endpoints row as WEBHOOK_ENDPOINT_COLUMNS reads it: never with its sealed secret. */
-export type WebhookEndpointMetadata = Omit<WebhookEndpointRow, 'secret_ciphertext' | 'failing_since'>;
+/**
+ * A webhook_endpoints row as WEBHOOK_ENDPOINT_COLUMNS reads it: never with a sealed secret,
+ * and with the previous secret's prefix and expiry only while that secret still signs.
+ */
+export type WebhookEndpointMetadata = Omit<WebhookEndpointRow, 'secret_ciphertext' | 'previous_secret_ciphertext' | 'failing_since'>;
 
-/** The columns of WebhookEndpointMetadata, for SELECT and RETURNING lists (`w` is the table alias). */
+/**
+ * The columns of WebhookEndpointMetadata, for SELECT and RETURNING lists (`w` is the table
+ * alias). An overlap that has run out reads as none, by the database's clock, which is the
+ * clock that decides whether a delivery is signed with the previous secret (claimDelivery.ts).
+ */
 export const WEBHOOK_ENDPOINT_COLUMNS =
-  'w.id, w.environment_id, w.url, w.events, w.enabled, w.secret_prefix, w.disabled_reason, w.created_at, w.updated_at';
+  'w.id, w.environment_id, w.url, w.events, w.enabled, w.secret_prefix, ' +
+  'CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_prefix END AS previous_secret_prefix, ' +
+  'CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_expires_at END AS previous_secret_expires_at, ' +
+  'w.disabled_reason, w.created_at, w.updated_at';
 
 /** A webhook endpoint as the admin API and CLI show it; the signing secret is never part of it. */
 export type WebhookEndpointView = {
@@ -18,6 +28,8 @@ export type WebhookEndpointView = {
   events: string[];
   enabled: boolean;
   secret_prefix: string;
+  previous_secret_prefix: string | null;
+  previous_secret_expires_at: string | null;
   disabled_reason: string | null;
   created_at: string;
   updated_at: string;
@@ -33,6 +45,8 @@ export function presentWebhookEndpoint(w: WebhookEndpointMetadata): WebhookEndpo
     events: w.events,
     enabled: w.enabled,
     secret_prefix: w.secret_prefix,
+    previous_secret_prefix: w.previous_secret_prefix,
+    previous_secret_expires_at: w.previous_secret_expires_at ? new Date(w.previous_secret_expires_at).toISOString() : null,
     disabled_reason: w.disabled_reason,
     created_at: new Date(w.created_at).toISOString(),
     updated_at: new Date(w.updated_at).toISOString(),

@@ -5,7 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * where v1 = HMAC-SHA256(secret, `${t}.${rawBody}`). Rejects a wrong signature, a
  * malformed header, and a timestamp further than `toleranceSeconds` from now (replays).
  * Pass the raw request body exactly as received (before any JSON parsing).
- * Self-contained (node:crypto only) so subscribers can copy it.
+ * The server's own check, for its tests; apps use `verifyWebhook` of the client kit
+ * (client/src/verifyWebhook.ts), which takes several secrets and returns the typed event.
  */
 export function verifyWebhook(
   rawBody: string | Buffer,
@@ -35,8 +36,13 @@ export function verifyWebhook(
   return match ? { ok: true, timestamp: t } : { ok: false, reason: 'mismatch' };
 }
 
-/** Builds the `Dsync-Signature` header value for a body (what dsync sends). */
-export function signWebhook(rawBody: string, secret: string, nowSeconds: number = Math.floor(Date.now() / 1000)): string {
-  const v1 = createHmac('sha256', secret).update(`${nowSeconds}.`).update(rawBody).digest('hex');
-  return `t=${nowSeconds},v1=${v1}`;
+/**
+ * Builds the `Dsync-Signature` header value for a body (what dsync sends): one `v1`
+ * signature per secret, in the order given (several while a rotation overlaps).
+ */
+export function signWebhook(rawBody: string, secrets: string | string[], nowSeconds: number = Math.floor(Date.now() / 1000)): string {
+  const v1 = (typeof secrets === 'string' ? [secrets] : secrets).map(
+    (secret) => `v1=${createHmac('sha256', secret).update(`${nowSeconds}.`).update(rawBody).digest('hex')}`,
+  );
+  return [`t=${nowSeconds}`, ...v1].join(',');
 }

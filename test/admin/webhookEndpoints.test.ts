@@ -32,6 +32,16 @@ async function createEndpoint(body: Record<string, unknown>, app: TestApp = t, a
   return request(app.app).post('/api/v1/webhook-endpoints').set(auth).send(body);
 }
 
+/** An endpoint's sealed secrets, current and previous, opened with the instance's key. */
+async function storedSecrets(id: string): Promise<{ current: string; previous: string | null }> {
+  const [row]: { secret_ciphertext: string; previous_secret_ciphertext: string | null }[] = await t.dataSource.query(
+    `SELECT secret_ciphertext, previous_secret_ciphertext FROM webhook_endpoints WHERE id = $1`,
+    [id],
+  );
+  const box = secretBox(await resolveSecretsKey(t.dataSource.manager, t.config.secretsKey));
+  return { current: box.open(row.secret_ciphertext), previous: row.previous_secret_ciphertext && box.open(row.previous_secret_ciphertext) };
+}
+
 /** The sealed secret column of an endpoint, opened with the instance's key. */
 async function storedSecret(id: string): Promise<{ sealed: string; opened: string }> {
   const [row]: { secret_ciphertext: string }[] = await t.dataSource.query(
@@ -56,6 +66,8 @@ test('creation returns the endpoint with its secret once; later reads never show
       events: ['user.created', 'group.created'],
       enabled: true,
       secret_prefix: created.body.secret.slice(0, 10),
+      previous_secret_prefix: null,
+      previous_secret_expires_at: null,
       disabled_reason: null,
       created_at: ISO,
       updated_at: created.body.created_at,
@@ -76,26 +88,53 @@ test('creation returns the endpoint with its secret once; later reads never show
   expect(await whereStored(t.dataSource, secret.slice('whsec_'.length))).toEqual([]);
 });
 
-test('rotating the secret returns a new one once; the old one is no longer what is stored', async () => {
+test('rotating keeps the old secret sealed beside the new one for the overlap (default 24 hours); PT0S forgets it at once', async () => {
   const env = await makeEnvironment(t.app);
   const { secret: first, ...endpoint } = (await createEndpoint({ environment_id: env.id, url: HOOK_URL })).body;
+  const before = Date.now();
   const rotated = await request(t.app).post(`/api/v1/webhook-endpoints/${endpoint.id}/secret`).set(admin);
   expect([rotated.status, rotated.body]).toEqual([
     200,
     {
       ...endpoint,
       secret_prefix: rotated.body.secret.slice(0, 10),
+      previous_secret_prefix: first.slice(0, 10),
+      previous_secret_expires_at: ISO,
       updated_at: ISO,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
     },
   ]);
+  // 24 hours from the rotation, by the database's clock (a few seconds of skew allowed).
+  const expiresIn = Date.parse(rotated.body.previous_secret_expires_at) - before;
+  expect(Math.abs(expiresIn - 24 * 3600 * 1000)).toBeLessThan(60_000);
   expect(rotated.body.secret).not.toBe(first);
-  expect((await storedSecret(endpoint.id)).opened).toBe(rotated.body.secret);
+  expect(await storedSecrets(endpoint.id)).toEqual({ current: rotated.body.secret, previous: first });
   for (const secret of [first, rotated.body.secret]) {
     expect({ secret, hits: await whereStored(t.dataSource, secret.slice('whsec_'.length)) }).toEqual({ secret, hits: [] });
   }
-  const { secret: _secret, ...rotatedView } = rotated.body;
+  const { secret: second, ...rotatedView } = rotated.body;
   expect((await request(t.app).get(`/api/v1/webhook-endpoints/${endpoint.id}`).set(admin)).body).toEqual(rotatedView);
+
+  const immediate = await request(t.app).post(`/api/v1/webhook-endpoints/${endpoint.id}/secret`).set(admin).send({ overlap: 'PT0S' });
+  expect([immediate.status, immediate.body.previous_secret_prefix, immediate.body.previous_secret_expires_at]).toEqual([200, null, null]);
+  expect(await storedSecrets(endpoint.id)).toEqual({ current: immediate.body.secret, previous: null });
+  expect(immediate.body.secret).not.toBe(second);
+});
+
+test('an overlap that has run out shows as none, and a rotation during an overlap replaces the previous secret', async () => {
+  const env = await makeEnvironment(t.app);
+  const { secret: first, ...endpoint } = (await createEndpoint({ environment_id: env.id, url: HOOK_URL })).body;
+  const path = `/api/v1/webhook-endpoints/${endpoint.id}`;
+  const { secret: second } = (await request(t.app).post(`${path}/secret`).set(admin).send({ overlap: 'PT1H' })).body;
+  const { secret: third, ...view } = (await request(t.app).post(`${path}/secret`).set(admin).send({ overlap: 'PT1H' })).body;
+  expect(view.previous_secret_prefix).toBe(second.slice(0, 10));
+  expect(await storedSecrets(endpoint.id)).toEqual({ current: third, previous: second });
+  expect(first).not.toBe(second);
+
+  // The hour passes (moved on the row rather than waited for).
+  await t.dataSource.query(`UPDATE webhook_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [endpoint.id]);
+  const got = await request(t.app).get(path).set(admin);
+  expect(got.body).toEqual({ ...view, previous_secret_prefix: null, previous_secret_expires_at: null });
 });
 
 test('invalid bodies are refused with the field and the reason', async () => {
@@ -342,7 +381,7 @@ describe('deliveries', () => {
   });
 });
 
-test('create, update, rotate and delete are audited, never with the secret', async () => {
+test('create, update, rotate, ending an overlap and delete are audited, never with the secret', async () => {
   const env = await makeEnvironment(t.app);
   const key = await makeApiKey(t.app, env.id);
   const [{ id: keyId }] = (await request(t.app).get(`/api/v1/environments/${env.id}/api-keys`).set(admin)).body.data;
@@ -350,6 +389,8 @@ test('create, update, rotate and delete are audited, never with the secret', asy
   const path = `/api/v1/webhook-endpoints/${created.id}`;
   expect((await request(t.app).patch(path).set(admin).send({ enabled: false, events: ['user.created'] })).status).toBe(200);
   const rotated = (await request(t.app).post(`${path}/secret`).set(admin)).body;
+  expect((await request(t.app).delete(`${path}/previous-secret`).set(bearer(key))).status).toBe(200);
+  expect((await request(t.app).delete(`${path}/previous-secret`).set(bearer(key))).status).toBe(200);
   expect((await request(t.app).delete(path).set(bearer(key))).status).toBe(204);
 
   const rows = await t.dataSource.query(
@@ -377,7 +418,20 @@ test('create, update, rotate and delete are audited, never with the secret', asy
       action: 'webhook_endpoint.secret_rotated',
       target_type: 'webhook_endpoint',
       target_id: created.id,
-      details: { from_prefix: created.secret_prefix, to_prefix: rotated.secret_prefix },
+      details: {
+        from_prefix: created.secret_prefix,
+        to_prefix: rotated.secret_prefix,
+        overlap_seconds: 86400,
+        previous_secret_expires_at: rotated.previous_secret_expires_at,
+      },
+    },
+    // Once: ending an overlap that is already over changes nothing.
+    {
+      actor: `api_key:${keyId}`,
+      action: 'webhook_endpoint.previous_secret_revoked',
+      target_type: 'webhook_endpoint',
+      target_id: created.id,
+      details: { prefix: created.secret_prefix },
     },
     {
       actor: `api_key:${keyId}`,

@@ -131,7 +131,35 @@ const tables: Record<string, { target: Target; cases: Case[] }> = {
       { body: { organization_name: '' }, valid: false, why: 'an empty organization name' },
     ],
   },
+  rotateWebhookEndpointSecret: {
+    target: { method: 'post', path: async () => `/api/v1/webhook-endpoints/${await makeWebhookEndpoint()}/secret` },
+    cases: [
+      { body: {}, valid: true, why: 'the default overlap' },
+      { body: { overlap: 'PT24H' }, valid: true, why: 'hours' },
+      { body: { overlap: 'P1DT12H30M15S' }, valid: true, why: 'days, hours, minutes and seconds' },
+      { body: { overlap: 'P1W' }, valid: true, why: 'a week' },
+      { body: { overlap: 'PT0S' }, valid: true, why: 'no overlap' },
+      { body: { overlap: 'P1M' }, valid: false, why: 'months (a calendar length)' },
+      { body: { overlap: 'P' }, valid: false, why: 'no duration at all' },
+      { body: { overlap: 'P1DT' }, valid: false, why: 'a T with no time after it' },
+      { body: { overlap: 'PT1.5H' }, valid: false, why: 'a fraction' },
+      { body: { overlap: '24h' }, valid: false, why: 'not ISO 8601' },
+      { body: { overlap: 86400 }, valid: false, why: 'a number of seconds' },
+      { body: { overlap: null }, valid: false, why: 'null' },
+      { body: { grace: 'PT1H' }, valid: false, why: 'unknown field' },
+    ],
+  },
 };
+
+/** A webhook endpoint of a new environment; returns its id. */
+async function makeWebhookEndpoint(): Promise<string> {
+  const res = await request(app())
+    .post('/api/v1/webhook-endpoints')
+    .set('Authorization', `Bearer ${ADMIN_KEY}`)
+    .send({ environment_id: (await makeEnvironment(app())).id, url: 'https://hooks.example.com/dsync' });
+  if (res.status !== 201) throw new Error(`makeWebhookEndpoint: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
 
 let t: TestApp;
 const app = () => t.app;

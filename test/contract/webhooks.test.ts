@@ -64,6 +64,8 @@ test('createWebhookEndpoint: 201, 400, 401, 404, 413, 415', async () => {
       events: ['user.created'],
       enabled: true,
       secret_prefix: created.body.secret.slice(0, 10),
+      previous_secret_prefix: null,
+      previous_secret_expires_at: null,
       disabled_reason: null,
       created_at: ISO,
       updated_at: ISO,
@@ -161,7 +163,7 @@ test('deleteWebhookEndpoint: 204 with no body, then 404; 401', async () => {
   expect([again.status, again.body]).toEqual([404, notFound('Webhook endpoint')]);
 });
 
-test('rotateWebhookEndpointSecret: 200 with a new secret, 401, 404', async () => {
+test('rotateWebhookEndpointSecret: 200 with a new secret and the old one overlapping, 400, 401, 404, 413, 415', async () => {
   const { keyA, endpointA, endpointB } = await tenants();
   const path = `/api/v1/webhook-endpoints/${endpointA.id}/secret`;
   const rotated = await call('post', path, { key: keyA });
@@ -170,13 +172,42 @@ test('rotateWebhookEndpointSecret: 200 with a new secret, 401, 404', async () =>
     {
       ...endpointA,
       secret_prefix: rotated.body.secret.slice(0, 10),
+      previous_secret_prefix: endpointA.secret_prefix,
+      previous_secret_expires_at: ISO,
       updated_at: ISO,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/),
     },
   ]);
+  const unending = await call('post', path, { body: { overlap: 'P1M' } });
+  expect([unending.status, unending.body]).toEqual([
+    400,
+    fieldError('overlap', 'must be an ISO 8601 duration of weeks, days, hours, minutes or seconds, like PT24H or PT0S'),
+  ]);
+  const tooLong = await call('post', path, { body: { overlap: 'P8D' } });
+  expect([tooLong.status, tooLong.body]).toEqual([400, fieldError('overlap', 'must be at most P7D (one week)')]);
   const hidden = await call('post', `/api/v1/webhook-endpoints/${endpointB.id}/secret`, { key: keyA });
   expect([hidden.status, hidden.body]).toEqual([404, notFound('Webhook endpoint')]);
   expect((await call('post', path, { key: null })).status).toBe(401);
+  const large = await call('post', path, { app: small, body: { overlap: `PT${'1'.repeat(2000)}S` } });
+  expect(large.status).toBe(413);
+  const latin1 = await call('post', path, { raw: '{}', contentType: 'application/json; charset=latin1' });
+  expect(latin1.status).toBe(415);
+});
+
+test('endWebhookSecretOverlap: 200 without the previous secret, also when there was none; 401, 404', async () => {
+  const { keyA, endpointA, endpointB } = await tenants();
+  const { secret: _secret, ...rotated } = (await call('post', `/api/v1/webhook-endpoints/${endpointA.id}/secret`, { body: { overlap: 'PT1H' } })).body;
+  const path = `/api/v1/webhook-endpoints/${endpointA.id}/previous-secret`;
+  const ended = await call('delete', path, { key: keyA });
+  expect([ended.status, ended.body]).toEqual([
+    200,
+    { ...rotated, previous_secret_prefix: null, previous_secret_expires_at: null, updated_at: ISO },
+  ]);
+  const again = await call('delete', path);
+  expect([again.status, again.body]).toEqual([200, ended.body]);
+  const hidden = await call('delete', `/api/v1/webhook-endpoints/${endpointB.id}/previous-secret`, { key: keyA });
+  expect([hidden.status, hidden.body]).toEqual([404, notFound('Webhook endpoint')]);
+  expect((await call('delete', path, { key: null })).status).toBe(401);
 });
 
 describe('deliveries', () => {

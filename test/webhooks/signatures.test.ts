@@ -126,7 +126,7 @@ describe('on real deliveries', () => {
     }
   });
 
-  test('after the secret is rotated, deliveries verify with the new secret only', async () => {
+  test('after a rotation without overlap (PT0S), deliveries verify with the new secret only', async () => {
     const sub = await startHookSubscriber();
     try {
       const env = await makeEnvironment(t.app);
@@ -135,7 +135,8 @@ describe('on real deliveries', () => {
       await sub.waitFor((rs) => rs.filter((r) => r.status === 200).length === 1);
       const rotated = await request(t.app)
         .post(`/api/v1/webhook-endpoints/${endpoint.id}/secret`)
-        .set('Authorization', `Bearer ${ADMIN_KEY}`);
+        .set('Authorization', `Bearer ${ADMIN_KEY}`)
+        .send({ overlap: 'PT0S' });
       expect(rotated.status).toBe(200);
       expect(rotated.body.secret).not.toBe(endpoint.secret);
       await provisionUsers(t.app, dir, 1, 'rotated');

@@ -731,14 +731,46 @@ export interface paths {
         /**
          * Rotate the signing secret
          * @description Replaces the endpoint's signing secret with a new one, returned in `secret` of this
-         *     response only. The old secret stops at once: every delivery sent after this
-         *     request is signed with the new secret only (one already in flight may still carry
-         *     the old signature), so update the subscriber's verification right away; a
-         *     subscriber may accept both secrets for a moment to avoid rejecting a delivery.
-         *     The operation takes no body.
+         *     response only. The replaced secret keeps signing beside the new one for `overlap`
+         *     (an ISO 8601 duration of weeks, days, hours, minutes and seconds; default `PT24H`, at
+         *     most `P7D`): until `previous_secret_expires_at`, each delivery's `Dsync-Signature`
+         *     carries two `v1` signatures, the new secret's first, so a subscriber can switch to the
+         *     new secret without refusing a delivery. `PT0S` ends the old secret at once (a delivery
+         *     already in flight may still carry its signature). Rotating again during an overlap
+         *     replaces the previous secret, and the one before it stops at once. The body is
+         *     optional; the operation is audited with both secrets' prefixes.
          */
         post: operations["rotateWebhookEndpointSecret"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/previous-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (`webhook_endpoint_…`). An id of another form, or of an
+                 *     endpoint the key cannot see, answers `404`.
+                 */
+                id: components["parameters"]["WebhookEndpointId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End a rotation's overlap now
+         * @description Stops signing with the previous secret at once, before `previous_secret_expires_at`:
+         *     deliveries sent after this request carry the current secret's signature only. Do it
+         *     once every subscriber verifies with the new secret. Without an overlap in progress it
+         *     changes nothing and answers the endpoint as it is.
+         */
+        delete: operations["endWebhookSecretOverlap"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1595,6 +1627,28 @@ export interface components {
         WebhookEvents: components["schemas"]["EventType"][];
         /** @description The first characters of the signing secret, safe to show and log. */
         WebhookSecretPrefix: string;
+        /**
+         * @description While a rotation's overlap lasts, the first characters of the replaced secret, which
+         *     still signs beside the current one; `null` otherwise.
+         */
+        PreviousSecretPrefix: components["schemas"]["WebhookSecretPrefix"] | null;
+        /**
+         * @description When the replaced secret stops signing (`POST …/secret` with an `overlap`); `null`
+         *     when no overlap is in progress.
+         */
+        PreviousSecretExpiresAt: components["schemas"]["Timestamp"] | null;
+        RotateWebhookSecretRequest: {
+            /**
+             * @description How long the replaced secret keeps signing beside the new one: an ISO 8601
+             *     duration of weeks, days, hours, minutes and whole seconds (`PT24H`, `P1DT12H`,
+             *     `PT0S`), at most `P7D`. Years and months are refused. `PT0S` ends it at once.
+             * @default PT24H
+             * @example PT24H
+             * @example PT1H
+             * @example PT0S
+             */
+            overlap?: string;
+        };
         WebhookEndpoint: {
             /** @constant */
             object: "webhook_endpoint";
@@ -1605,6 +1659,8 @@ export interface components {
             /** @description Whether new events are delivered to it. */
             enabled: boolean;
             secret_prefix: components["schemas"]["WebhookSecretPrefix"];
+            previous_secret_prefix: components["schemas"]["PreviousSecretPrefix"];
+            previous_secret_expires_at: components["schemas"]["PreviousSecretExpiresAt"];
             /**
              * @description Why the worker disabled the endpoint (every delivery failed for too long), or
              *     `null` (enabled, or disabled by hand).
@@ -1622,14 +1678,17 @@ export interface components {
             events: components["schemas"]["WebhookEvents"];
             enabled: boolean;
             secret_prefix: components["schemas"]["WebhookSecretPrefix"];
+            previous_secret_prefix: components["schemas"]["PreviousSecretPrefix"];
+            previous_secret_expires_at: components["schemas"]["PreviousSecretExpiresAt"];
             disabled_reason: string | null;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
             /**
              * @description The signing secret. Shown only in this response. Each delivery carries
              *     `Dsync-Signature: t=<unix seconds>,v1=<hex>`, where `v1` is
-             *     HMAC-SHA256(secret, `<t>.<raw body>`); reject a wrong signature and a `t`
-             *     far from now.
+             *     HMAC-SHA256(secret, `<t>.<raw body>`), with a second `v1` for the previous
+             *     secret while a rotation's overlap lasts; accept the delivery when any `v1`
+             *     matches a secret you hold, and reject a `t` far from now.
              */
             secret: string;
         };
@@ -3417,7 +3476,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretRequest"];
+            };
+        };
         responses: {
             /** @description The endpoint with its new `secret`, shown this once. */
             200: {
@@ -3426,6 +3489,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    endWebhookSecretOverlap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id (`webhook_endpoint_…`). An id of another form, or of an
+                 *     endpoint the key cannot see, answers `404`.
+                 */
+                id: components["parameters"]["WebhookEndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint, with `previous_secret_prefix` and `previous_secret_expires_at` null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -8,6 +8,10 @@ export type WebhookEndpointRow = {
   enabled: boolean;
   secret_ciphertext: string;
   secret_prefix: string;
+  /** After a rotation with an overlap: the secret it replaced, which also signs until `previous_secret_expires_at`. */
+  previous_secret_ciphertext: string | null;
+  previous_secret_prefix: string | null;
+  previous_secret_expires_at: Date | null;
   /** Start of the current streak of failed attempts; the worker disables the endpoint after WEBHOOK_DISABLE_AFTER_HOURS. */
   failing_since: Date | null;
   disabled_reason: string | null;
