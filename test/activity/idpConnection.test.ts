@@ -128,6 +128,8 @@ test.each([
   ['an org_url of another scheme', { ...okta, org_url: 'ftp://acme.okta.com' }],
   ['an org_url with credentials', { ...okta, org_url: 'https://me:pw@acme.okta.com' }],
   ['an org_url with a query', { ...okta, org_url: 'https://acme.okta.com/?x=1' }],
+  ['an org_url over plain http', { ...okta, org_url: 'http://acme.okta.com' }],
+  ['a login_url over plain http', { ...entra, login_url: 'http://login.microsoftonline.com' }],
   ['an Entra field on Okta', { ...okta, tenant_id: 'acme' }],
   ['a client_id that is not a GUID', { ...entra, client_id: 'acme-app' }],
   ['a service_principal_id that is not a GUID', { ...entra, service_principal_id: '42' }],

@@ -1848,9 +1848,10 @@ export interface components {
             }[];
         };
         /**
-         * @description An absolute http(s) URL without credentials, query or fragment (a trailing `/` is
+         * @description An absolute https URL without credentials, query or fragment (a trailing `/` is
          *     dropped), whose host is not a private, loopback or special-purpose address unless
-         *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS`.
+         *     `WEBHOOK_ALLOW_PRIVATE_NETWORKS` (which also allows plain http, for local test
+         *     servers).
          */
         HttpUrl: string;
         Guid: string;

@@ -13,8 +13,8 @@ import { IdpConnectionInput } from './idpConnectionInput';
 export type IdpConnectionSettings = { allowPrivateNetworks: boolean; secretsKey: Buffer | undefined };
 
 /**
- * Creates or replaces a directory's IdP connection. Its base URLs must pass the webhook
- * URL policy now (and every call checks again); the secret (Okta API token, Entra client
+ * Creates or replaces a directory's IdP connection. Its base URLs must use https and pass
+ * the webhook URL policy now (and every call checks again); the secret (Okta API token, Entra client
  * secret) is sealed like webhook secrets and never shown again.
  */
 export async function setIdpConnection(
@@ -62,6 +62,9 @@ function baseUrl(field: string, raw: string, allowPrivate: boolean): string {
   const problem = checkWebhookUrl(raw, allowPrivate);
   if (problem) throw fail(problem.replace(/^url /, `${field} `));
   const parsed = new URL(raw);
+  // The calls carry the API token, the client secret or a bearer token: never in clear
+  // text, except to the local fakes and test servers that private networks allow.
+  if (parsed.protocol !== 'https:' && !allowPrivate) throw fail(`${field} must use https`);
   if (parsed.search || parsed.hash) throw fail(`${field} must not have a query or fragment`);
   return parsed.href.replace(/\/+$/, '');
 }
