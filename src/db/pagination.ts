@@ -1,4 +1,3 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { invalidRequest } from '../errors';
 
 /** The admin API's list shape, shared by every list route (RFC-free; cursor paging). */
@@ -15,25 +14,6 @@ export function pageOf<R extends { id: string }>(rows: R[], limit: number): { ro
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { rows: page, after: more ? page[page.length - 1].id : null };
-}
-
-/**
- * Pages a TypeORM query builder by its text id column, like pageOf. Only
- * src/directory/listPolicySwitchJobs.ts still lists through an entity; this goes with src/entities/.
- */
-export async function pageById<E extends ObjectLiteral>(
-  qb: SelectQueryBuilder<E>,
-  alias: string,
-  params: PageParams,
-): Promise<{ rows: E[]; after: string | null }> {
-  if (params.after !== undefined) qb.andWhere(`${alias}.id > :after`, { after: params.after });
-  const rows = await qb
-    .orderBy(`${alias}.id`, 'ASC')
-    .limit(params.limit + 1)
-    .getMany();
-  const more = rows.length > params.limit;
-  const page = more ? rows.slice(0, params.limit) : rows;
-  return { rows: page, after: more ? (page[page.length - 1] as unknown as { id: string }).id : null };
 }
 
 /** Validates an `after` cursor against the id shape of the listed kind. */

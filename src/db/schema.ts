@@ -1,5 +1,3 @@
-import { Environment } from '../entities/Environment';
-import { PolicySwitchJob } from '../entities/PolicySwitchJob';
 import { CreateEnvironmentsAndDirectories1763800000000 } from '../../migrations/1763800000000-CreateEnvironmentsAndDirectories';
 import { CreateCredentials1763800000001 } from '../../migrations/1763800000001-CreateCredentials';
 import { CreateScimResources1763800000002 } from '../../migrations/1763800000002-CreateScimResources';
@@ -24,12 +22,6 @@ import { RateLimitOverrides1763800000041 } from '../../migrations/1763800000041-
 import { OktaEventHooks1763800000050 } from '../../migrations/1763800000050-OktaEventHooks';
 import { IdleActionSentAt1763800000051 } from '../../migrations/1763800000051-IdleActionSentAt';
 import { WebhookPreviousSecret1763800000052 } from '../../migrations/1763800000052-WebhookPreviousSecret';
-
-/**
- * The two entities the policy-switch code still reads through TypeORM (see
- * src/entities/); every table's one definition is its row type in src/db/tables/.
- */
-export const entities = [Environment, PolicySwitchJob];
 
 /**
  * Migrations listed explicitly (not globbed) so the same list works from compiled

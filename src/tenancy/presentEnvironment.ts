@@ -1,5 +1,4 @@
 import { EnvironmentRow } from '../db/tables/environments';
-import { Environment, environmentRowOf } from '../entities/Environment';
 
 /** An environment as the admin API and CLI show it. */
 export type EnvironmentView = {
@@ -12,9 +11,7 @@ export type EnvironmentView = {
 };
 
 /** Serialises an environment for the admin API. */
-export function presentEnvironment(e: EnvironmentRow | Environment): EnvironmentView {
-  // The entity is still produced by src/directory/switchInactivePolicy.ts; goes with src/entities/.
-  const row = e instanceof Environment ? environmentRowOf(e) : e;
+export function presentEnvironment(row: EnvironmentRow): EnvironmentView {
   return {
     object: 'environment',
     id: row.id,
