@@ -37,7 +37,9 @@ async function asAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 }
 
 function typeorm(command: string, env: NodeJS.ProcessEnv) {
-  return run(process.execPath, [...TYPEORM_CLI, command, '-d', 'ormconfig.ts'], { cwd: ROOT, env, timeout: 60_000 });
+  // Plain text: the CLI's colour library (ansis) turns colours on when it sees CI=true.
+  const plain = { ...env, NO_COLOR: '1', FORCE_COLOR: '0' };
+  return run(process.execPath, [...TYPEORM_CLI, command, '-d', 'ormconfig.ts'], { cwd: ROOT, env: plain, timeout: 60_000 });
 }
 
 /** Every table and column of the public schema, as `table.column type`, sorted. */
