@@ -61,6 +61,8 @@ const schema = z.object({
   POLICY_SWITCH_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // How often each directory with an idle rule is scanned (an ISO 8601 duration); the
   // job runner checks every minute which directories are due.
+  // People per idle-scan transaction: the marks, events and actions of a batch commit together.
+  IDLE_SCAN_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   IDLE_SCAN_INTERVAL: z
     .string()
     .default('PT15M')
@@ -98,6 +100,8 @@ export type Config = {
   /** RATE_LIMITS: whether SCIM tokens and API keys have token-bucket budgets. */
   rateLimits: boolean;
   policySwitchSweepSeconds: number;
+  /** IDLE_SCAN_BATCH_SIZE: people per idle-scan transaction. */
+  idleScanBatchSize: number;
   /** IDLE_SCAN_INTERVAL in milliseconds. */
   idleScanIntervalMs: number;
   /** Calls to identity providers' admin APIs; their URLs follow the webhook URL policy. */
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: c.RATE_LIMITS === 'on',
     policySwitchSweepSeconds: c.POLICY_SWITCH_SWEEP_SECONDS,
     idleScanIntervalMs: parseDuration(c.IDLE_SCAN_INTERVAL)!,
+    idleScanBatchSize: c.IDLE_SCAN_BATCH_SIZE,
     idp: { retryBaseSeconds: c.IDP_RETRY_BASE_SECONDS, timeoutMs: c.IDP_TIMEOUT_MS },
   };
 }

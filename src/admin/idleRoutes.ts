@@ -58,7 +58,7 @@ export function idleRoutes(deps: AdminDeps): Router {
     '/directories/:id/idle-scan',
     route(async (req, res) => {
       // Its own transactions, one per batch (src/activity/runIdleScan.ts); answers when done.
-      const results = await runIdleScan(deps.dataSource, actorOf(req), req.params.id, { idp });
+      const results = await runIdleScan(deps.dataSource, actorOf(req), req.params.id, { idp, batchSize: deps.config.idleScanBatchSize });
       res.json({ data: results });
     }),
   );

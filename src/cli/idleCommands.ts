@@ -85,7 +85,7 @@ export function registerIdleCommands(program: Command, runtime: CliRuntime): voi
     .description('run the directory\'s idle scan now and show what it did')
     .argument('<directory>', 'directory id (directory_…)')
     .action(async (directoryId: string, _opts: unknown, cmd: Command) => {
-      const results = (await runtime.withDatabase(({ dataSource, actor }) => runIdleScan(dataSource, actor, directoryId))) ?? [];
+      const results = (await runtime.withDatabase(({ dataSource, actor, config }) => runIdleScan(dataSource, actor, directoryId, { batchSize: config.idleScanBatchSize }))) ?? [];
       emit(cmd, runtime.io, {
         json: { data: results },
         table: () => (results.length === 0 ? 'Nobody was due.\n' : listTable(SCAN_COLUMNS, results, { after: null })),

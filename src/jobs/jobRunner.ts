@@ -48,7 +48,7 @@ export async function startJobRunner(deps: { dataSource: DataSource; config: Con
       if (queued.length > 0) logger.info({ policy_switch_job_ids: queued }, 'queued a batch for running policy switch jobs that had none');
     },
     [IDLE_SCAN_TASK]: async () => {
-      await scanIdleDirectories(ds, logger, config.idleScanIntervalMs, idp);
+      await scanIdleDirectories(ds, logger, { intervalMs: config.idleScanIntervalMs, batchSize: config.idleScanBatchSize }, idp);
     },
     [IDP_UNASSIGN_TASK]: async (payload) => {
       const attempt = await attemptUnassign(ds, idp, payload, { retryBaseSeconds: config.idp.retryBaseSeconds });

@@ -13,17 +13,22 @@ export const IDLE_SCAN_TASK = 'idle_scan_due';
  * (graphile-worker's crontab), and scans of one directory never overlap (runIdleScan).
  * `idp` is how directories with an Entra connection have their sign-ins pulled first.
  */
-export async function scanIdleDirectories(ds: DataSource, logger: Logger, intervalMs: number, idp?: IdpCalls): Promise<number> {
+export async function scanIdleDirectories(
+  ds: DataSource,
+  logger: Logger,
+  opts: { intervalMs: number; batchSize?: number },
+  idp?: IdpCalls,
+): Promise<number> {
   const due: { directory_id: string }[] = await ds.query(
     `SELECT directory_id FROM idle_rules
       WHERE last_scanned_at IS NULL OR last_scanned_at <= now() - $1 * interval '1 millisecond'
       ORDER BY last_scanned_at NULLS FIRST, directory_id`,
-    [intervalMs],
+    [opts.intervalMs],
   );
   let scanned = 0;
   for (const { directory_id } of due) {
     try {
-      const results = await runIdleScan(ds, { kind: 'system', name: 'idle-scan' }, directory_id, { skipIfBusy: true, idp });
+      const results = await runIdleScan(ds, { kind: 'system', name: 'idle-scan' }, directory_id, { skipIfBusy: true, idp, batchSize: opts.batchSize });
       if (results === null) continue;
       scanned++;
       if (results.length > 0) logger.info({ directory_id, people: results.length }, 'idle scan acted');

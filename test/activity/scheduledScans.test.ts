@@ -30,17 +30,17 @@ test('a directory is scanned when its interval has passed since its last scan, a
 
   expect(await scannedAt()).toBeNull();
   // Other tests' directories may be due too; this one must be among those scanned.
-  expect(await scanIdleDirectories(t.dataSource, logger, 15 * 60_000)).toBeGreaterThanOrEqual(1);
+  expect(await scanIdleDirectories(t.dataSource, logger, { intervalMs: 15 * 60_000 })).toBeGreaterThanOrEqual(1);
   expect(await flagged()).toBe(1);
   const first = await scannedAt();
   expect(first).toBeInstanceOf(Date);
 
   // Not due again within the interval.
-  await scanIdleDirectories(t.dataSource, logger, 15 * 60_000);
+  await scanIdleDirectories(t.dataSource, logger, { intervalMs: 15 * 60_000 });
   expect(await scannedAt()).toEqual(first);
   // Due once the interval has passed.
   await t.dataSource.query(`UPDATE idle_rules SET last_scanned_at = now() - interval '16 minutes' WHERE directory_id = $1`, [d.id]);
-  await scanIdleDirectories(t.dataSource, logger, 15 * 60_000);
+  await scanIdleDirectories(t.dataSource, logger, { intervalMs: 15 * 60_000 });
   expect((await scannedAt()).getTime()).toBeGreaterThan(first.getTime());
   expect(await flagged()).toBe(1);
 });

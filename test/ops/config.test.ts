@@ -63,6 +63,7 @@ test('defaults are the documented ones', () => {
     workerPollMs: 1000,
     policySwitchSweepSeconds: 60,
     idleScanIntervalMs: 15 * 60_000,
+    idleScanBatchSize: 500,
     idp: { retryBaseSeconds: 30, timeoutMs: 10000 },
     rateLimits: true,
   });
