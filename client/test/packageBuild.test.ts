@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 /*
  * The built package as an app installs it: `require` and `import` both load it, and
@@ -20,6 +20,7 @@ before(() => {
   fs.mkdirSync(path.join(app, 'node_modules', '@dsync'), { recursive: true });
   fs.symlinkSync(CLIENT_ROOT, path.join(app, 'node_modules', '@dsync', 'client'), 'dir');
 });
+after(() => fs.rmSync(app, { recursive: true, force: true }));
 
 const EXPORTS = ['DsyncApiError', 'DsyncClient', 'EVENT_TYPES', 'WebhookVerificationError', 'isRedacted', 'signWebhook', 'verifyWebhook'];
 

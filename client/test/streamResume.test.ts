@@ -16,8 +16,10 @@ import { makeTenant, scimFor, waitFor } from './support/dsyncFixtures.js';
 
 const databaseUrl = process.env.DSYNC_DATABASE_URL!;
 const servers: DsyncProcess[] = [];
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsync-cursor-'));
 after(async () => {
   for (const s of servers) await s.stop();
+  fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** The app's durable state: the cursor and what it handled, in a file, written after each event. */
@@ -48,7 +50,7 @@ test('the stream resumes from a persisted cursor across a consumer and a server 
   const scim = () => scimFor(tenant.directory, servers[servers.length - 1].url);
   for (const name of ['ada', 'grace', 'linus']) await scim().createUser(`${name}@acme.test`);
 
-  const store = fileStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsync-cursor-')), 'state.json'));
+  const store = fileStore(path.join(stateDir, 'state.json'));
   // directory.activated and the first user.created, then the consumer stops.
   await consume(new DsyncClient({ baseUrl: first.url, apiKey: tenant.apiKey }), tenant.environment.id, store, 2);
   assert.equal(store.read().handled.length, 2);
