@@ -2,6 +2,7 @@ import request from 'supertest';
 import { makeDirectory, makeEnvironment } from '../support/factories';
 import { USER_SCHEMA, scimClient } from '../support/scimClient';
 import { ADMIN_KEY, TestApp, createTestApp } from '../support/testApp';
+import { waitUntil } from '../support/waitUntil';
 import { apiGet, cells, cli, cliActor, cliJson, cliTable } from './cliRun';
 
 let t: TestApp;
@@ -22,15 +23,19 @@ async function createEndpoint(environmentId: string, events: string[] = []) {
   return res.body as { id: string; secret: string };
 }
 
-/** A directory with three SCIM users in `environmentId`, positioned (and fanned out) by listing the events. */
+/** A directory with three SCIM users in `environmentId`, positioned (and fanned out) by listing the events; resolves with those four events. */
 async function pushUsers(environmentId: string): Promise<Event[]> {
   const dir = await makeDirectory(t.app, { environment_id: environmentId });
   const scim = scimClient(t.app, dir);
   for (const name of ['a', 'b', 'c']) {
     expect((await scim.post('/Users', { schemas: [USER_SCHEMA], userName: `${name}@acme.test` })).status).toBe(201);
   }
-  const res = await request(t.app).get(`/api/v1/events?directory_id=${dir.id}&limit=100`).set(admin);
-  return res.body.data;
+  // Another file's sequencer may hold the sequencer lock, and the listing's own pass then
+  // positions nothing: list again until all four are positioned.
+  return waitUntil(async () => {
+    const res = await request(t.app).get(`/api/v1/events?directory_id=${dir.id}&limit=100`).set(admin);
+    return res.body.data.length === 4 && (res.body.data as Event[]);
+  }, 15000, 'the directory.activated and three user.created events positioned');
 }
 
 async function deliveriesOf(endpointId: string): Promise<Record<string, Omit<DeliveryRow, 'event_id'>>> {
