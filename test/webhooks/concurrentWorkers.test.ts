@@ -73,12 +73,16 @@ test('two workers deliver 200 events to two endpoints: each attempt once, one at
   const env = await makeEnvironment(t.app);
   const a = await createEndpoint(t.app, env.id, sub.url('/a'));
   const b = await createEndpoint(t.app, env.id, sub.url('/b'));
-  // Each worker has its own pool, as two worker processes would, and its own metrics.
+  // Each worker has its own pool, as two worker processes would, and its own metrics. One
+  // delivery in flight per worker: with the default eight, a worker that wakes first can hold
+  // both endpoints (each keeps going with its endpoint's next delivery) and leave the other
+  // nothing, which happened on a loaded machine. With one, while a worker is busy with an
+  // endpoint the other endpoint's deliveries are the other worker's to take.
   const counted = await Promise.all(
     [0, 1].map(async () => {
       const ds = await dataSource(4);
       const metrics = createWorkerMetrics(new Registry(), ds);
-      return { metrics, worker: await startTestWorker(ds, {}, {}, metrics) };
+      return { metrics, worker: await startTestWorker(ds, {}, { concurrency: 1 }, metrics) };
     }),
   );
   const workers = counted.map((c) => c.worker);
